@@ -1,0 +1,57 @@
+package io.caravan.connectors.checkpoint;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.caravan.connectors.storage.ObjectPaths;
+import io.caravan.connectors.storage.ObjectStore;
+import io.caravan.job.compiler.JobCompiler;
+import io.caravan.job.execution.ExecutionContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.minio.MinioConstants;
+
+/**
+ * The context checkpoint every step of every job goes through: writes {@code context.json} with
+ * camel-minio, then tells the execution's listener (which updates the database row — so the
+ * object is always written before the row says the step ended), and stops the job's route
+ * after a failed step.
+ */
+public final class CheckpointRoute extends RouteBuilder {
+
+    /** The route's id. */
+    public static final String ROUTE_ID = "caravan.checkpoint";
+
+    private final ObjectStore store;
+    private final ObjectMapper json;
+
+    public CheckpointRoute(ObjectStore store, ObjectMapper json) {
+        this.store = store;
+        this.json = json;
+    }
+
+    @Override
+    public void configure() {
+        from(JobCompiler.CHECKPOINT_URI).routeId(ROUTE_ID)
+                .process(this::serialize).id("caravan.checkpoint.serialize")
+                .to(store.uri(null)).id("caravan.checkpoint.write")
+                .process(CheckpointRoute::written).id("caravan.checkpoint.recorded");
+    }
+
+    private void serialize(Exchange exchange) throws Exception {
+        ExecutionContext execution = ExecutionContext.of(exchange);
+        byte[] body = json.writeValueAsBytes(execution.data());
+        exchange.getMessage().setBody(body);
+        exchange.getMessage().setHeader(MinioConstants.OBJECT_NAME,
+                ObjectPaths.context(execution.jobId(), execution.executionId()));
+        exchange.getMessage().setHeader(MinioConstants.CONTENT_LENGTH, (long) body.length);
+        exchange.getMessage().setHeader(MinioConstants.CONTENT_TYPE, "application/json");
+    }
+
+    private static void written(Exchange exchange) {
+        ExecutionContext execution = ExecutionContext.of(exchange);
+        exchange.getMessage().setBody(null);
+        execution.listener().stepCheckpointed(execution, execution.lastStep());
+        if (execution.hasFailed()) {
+            exchange.setRouteStop(true);
+        }
+    }
+}

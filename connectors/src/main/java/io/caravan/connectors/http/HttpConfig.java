@@ -1,0 +1,36 @@
+package io.caravan.connectors.http;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.List;
+import java.util.Map;
+
+/** Config of an {@code http} step. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record HttpConfig(
+        @JsonPropertyDescription("HTTP method; default GET.") Method method,
+        @JsonProperty(required = true) @JsonPropertyDescription("Absolute http or https URL.") String url,
+        @JsonPropertyDescription("Request headers.") Map<String, String> headers,
+        @JsonPropertyDescription("Query parameters, added to the URL encoded.") Map<String, Object> query,
+        @JsonPropertyDescription("Request body: an object or array is sent as JSON, a string as text.") Object body,
+        @JsonPropertyDescription("Content type of a text body; default text/plain.") String contentType,
+        @JsonPropertyDescription("Credentials sent with the request.") Auth auth,
+        @JsonPropertyDescription("Connect timeout, ISO-8601 duration; default PT10S.") String connectTimeout,
+        @JsonPropertyDescription("Time to wait for the response, ISO-8601 duration; default PT60S.") String responseTimeout,
+        @JsonPropertyDescription("Statuses that count as success; default any 2xx.") List<Integer> expectedStatus) {
+
+    /** HTTP methods a step may use. */
+    public enum Method { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS }
+
+    /** Basic or bearer credentials; give one. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Auth(
+            @JsonPropertyDescription("Basic authentication.") Basic basic,
+            @JsonPropertyDescription("Bearer token, usually {{ secrets.name }}.") String bearer) {
+    }
+
+    /** Basic authentication credentials. */
+    public record Basic(@JsonProperty(required = true) String username, @JsonProperty(required = true) String password) {
+    }
+}

@@ -1,0 +1,219 @@
+package io.caravan.connectors.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.caravan.job.step.StepCall;
+import io.caravan.job.step.StepException;
+import io.caravan.job.step.StepKind;
+import io.caravan.job.validation.Problems;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/**
+ * {@code http}: one request through camel-http. The endpoint is per scheme, host and timeouts
+ * (so Camel caches its producer and connection pool); the full URL goes in {@code CamelHttpUri}.
+ * Output {@code {status, headers, body}}, a JSON body parsed. 429, 5xx and connection errors are
+ * retryable; other unexpected statuses are not.
+ */
+public final class HttpStep implements StepKind<HttpConfig> {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(60);
+
+    @Override
+    public String type() {
+        return "http";
+    }
+
+    @Override
+    public Class<HttpConfig> configType() {
+        return HttpConfig.class;
+    }
+
+    @Override
+    public String description() {
+        return "Sends an HTTP request; output {status, headers, body} with a JSON body parsed.";
+    }
+
+    @Override
+    public void check(HttpConfig config, Problems problems) {
+        if (config.auth() != null && config.auth().basic() != null && config.auth().bearer() != null) {
+            problems.add(".auth", "give either basic or bearer, not both");
+        }
+    }
+
+    @Override
+    public Object run(HttpConfig config, StepCall call) throws StepException {
+        URI url = url(config);
+        String method = config.method() == null ? "GET" : config.method().name();
+        Exchange response = call.producer().send(endpoint(url, config), exchange -> request(exchange.getMessage(), url, method, config));
+        if (response.getException() != null) {
+            throw failure(response.getException(), method, url);
+        }
+        Message message = response.getMessage();
+        int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+        Map<String, Object> output = new LinkedHashMap<>();
+        output.put("status", status);
+        output.put("headers", headers(message, config));
+        output.put("body", body(message));
+        if (!expected(config, status)) {
+            throw new StepException("http.status", "HTTP " + status + " from " + method + " " + redact(url)
+                    + excerpt(output.get("body")), status == 429 || status >= 500);
+        }
+        return output;
+    }
+
+    private static URI url(HttpConfig config) throws StepException {
+        StringBuilder text = new StringBuilder(config.url());
+        if (config.query() != null && !config.query().isEmpty()) {
+            text.append(config.url().contains("?") ? '&' : '?');
+            config.query().forEach((k, v) -> {
+                if (v != null) {
+                    text.append(encode(k)).append('=').append(encode(v.toString())).append('&');
+                }
+            });
+            text.setLength(text.length() - 1);
+        }
+        try {
+            URI uri = URI.create(text.toString());
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
+                throw new StepException("http.url", "'" + config.url() + "' is not an absolute http(s) URL", false);
+            }
+            return uri;
+        } catch (IllegalArgumentException e) {
+            throw new StepException("http.url", "'" + config.url() + "' is not a valid URL: " + e.getMessage(), false);
+        }
+    }
+
+    private static String endpoint(URI url, HttpConfig config) throws StepException {
+        long connect = millis(config.connectTimeout(), CONNECT_TIMEOUT, "connectTimeout");
+        long response = millis(config.responseTimeout(), RESPONSE_TIMEOUT, "responseTimeout");
+        String authority = url.getRawAuthority().replaceFirst("^.*@", "");
+        return url.getScheme().toLowerCase(Locale.ROOT) + "://" + authority
+                + "?throwExceptionOnFailure=false&followRedirects=true"
+                + "&connectTimeout=" + connect + "&connectionRequestTimeout=" + connect
+                + "&responseTimeout=" + response + "&soTimeout=" + response;
+    }
+
+    private static void request(Message in, URI url, String method, HttpConfig config) throws Exception {
+        in.setHeader(Exchange.HTTP_URI, url.toString());
+        in.setHeader(Exchange.HTTP_METHOD, method);
+        if (config.headers() != null) {
+            config.headers().forEach(in::setHeader);
+        }
+        if (config.auth() != null) {
+            if (config.auth().bearer() != null) {
+                in.setHeader("Authorization", "Bearer " + config.auth().bearer());
+            } else if (config.auth().basic() != null) {
+                String pair = config.auth().basic().username() + ":" + config.auth().basic().password();
+                in.setHeader("Authorization", "Basic "
+                        + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
+            }
+        }
+        Object body = config.body();
+        if (body == null) {
+            in.setBody(null);
+        } else if (body instanceof String text) {
+            in.setBody(text);
+            in.setHeader(Exchange.CONTENT_TYPE, config.contentType() == null ? "text/plain; charset=utf-8" : config.contentType());
+        } else {
+            in.setBody(JSON.writeValueAsString(body));
+            in.setHeader(Exchange.CONTENT_TYPE, config.contentType() == null ? "application/json" : config.contentType());
+        }
+    }
+
+    /** The response's headers: Camel's own and the request's (credentials among them) left out. */
+    private static Map<String, Object> headers(Message message, HttpConfig config) {
+        java.util.Set<String> sent = new java.util.HashSet<>(java.util.Set.of("authorization"));
+        if (config.headers() != null) {
+            config.headers().keySet().forEach(h -> sent.add(h.toLowerCase(Locale.ROOT)));
+        }
+        Map<String, Object> headers = new LinkedHashMap<>();
+        message.getHeaders().forEach((name, value) -> {
+            if (!name.regionMatches(true, 0, "camel", 0, 5) && !sent.contains(name.toLowerCase(Locale.ROOT))) {
+                headers.put(name.toLowerCase(Locale.ROOT), value == null ? null : value.toString());
+            }
+        });
+        return headers;
+    }
+
+    private static Object body(Message message) {
+        String text = message.getBody(String.class);
+        if (text == null || text.isEmpty()) {
+            return null;
+        }
+        String type = message.getHeader(Exchange.CONTENT_TYPE, "", String.class).toLowerCase(Locale.ROOT);
+        if (type.contains("json")) {
+            try {
+                return JSON.readValue(text, Object.class);
+            } catch (java.io.IOException notJson) {
+                return text; // a server that says JSON and sends something else: keep what it sent
+            }
+        }
+        return text;
+    }
+
+    private static boolean expected(HttpConfig config, int status) {
+        if (config.expectedStatus() == null || config.expectedStatus().isEmpty()) {
+            return status >= 200 && status < 300;
+        }
+        return config.expectedStatus().contains(status);
+    }
+
+    private static StepException failure(Exception e, String method, URI url) {
+        Throwable cause = e;
+        while (cause.getCause() != null && !(cause instanceof java.io.IOException)) {
+            cause = cause.getCause();
+        }
+        String target = method + " " + redact(url);
+        if (cause instanceof SocketTimeoutException || cause instanceof org.apache.hc.core5.http.ConnectionRequestTimeoutException) {
+            return new StepException("http.timeout", target + " timed out: " + cause.getMessage(), true, e);
+        }
+        if (cause instanceof ConnectException || cause instanceof UnknownHostException
+                || cause instanceof NoRouteToHostException || cause instanceof java.io.IOException) {
+            return new StepException("http.connection", target + " failed: " + cause, true, e);
+        }
+        return new StepException("http.error", target + " failed: " + e.getMessage(), false, e);
+    }
+
+    private static long millis(String duration, Duration fallback, String field) throws StepException {
+        if (duration == null) {
+            return fallback.toMillis();
+        }
+        try {
+            return Duration.parse(duration).toMillis();
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new StepException("config", field + " '" + duration + "' is not an ISO-8601 duration", false);
+        }
+    }
+
+    /** The URL without user info and query, which may hold credentials. */
+    private static String redact(URI url) {
+        return url.getScheme() + "://" + url.getHost() + (url.getPort() < 0 ? "" : ":" + url.getPort()) + url.getRawPath();
+    }
+
+    private static String excerpt(Object body) {
+        if (body == null) {
+            return "";
+        }
+        String text = body instanceof String s ? s : body.toString();
+        return ": " + (text.length() > 300 ? text.substring(0, 300) + "…" : text);
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+}

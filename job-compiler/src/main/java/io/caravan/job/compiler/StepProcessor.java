@@ -1,0 +1,134 @@
+package io.caravan.job.compiler;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.caravan.job.execution.ExecutionContext;
+import io.caravan.job.model.StepSpec;
+import io.caravan.job.step.StepCall;
+import io.caravan.job.step.StepException;
+import io.caravan.job.step.StepKind;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.camel.ProducerTemplate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The route node of one step: evaluates {@code when}, expands {@code forEach}, renders the
+ * config and runs the kind, then records the outcome in the execution's context. It never
+ * throws for a failed step: the failure is recorded and the checkpoint after it stops the route.
+ * Stateless across exchanges: all per-execution state lives in the {@link ExecutionContext}.
+ */
+final class StepProcessor<C> implements Processor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StepProcessor.class);
+
+    private final StepSpec step;
+    private final StepKind<C> kind;
+    private final ObjectNode config;
+    private final Renderer renderer;
+    private final ObjectMapper json;
+
+    StepProcessor(StepSpec step, StepKind<C> kind, Renderer renderer, ObjectMapper json) {
+        this.step = step;
+        this.kind = kind;
+        this.config = step.config();
+        this.renderer = renderer;
+        this.json = json;
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        ExecutionContext execution = ExecutionContext.of(exchange);
+        String id = step.id();
+        if (execution.isFinished(id)) {
+            return; // finished before a resume: never run a completed step again
+        }
+        execution.begin(id);
+        try {
+            Map<String, Object> scope = execution.scope();
+            if (!shouldRun(scope)) {
+                execution.skip(id);
+                return;
+            }
+            StepCall call = new Call(exchange.getContext(), SharedProducer.of(exchange.getContext()), execution, id);
+            execution.succeed(id, step.forEach() == null ? runOnce(scope, call) : runEach(scope, call));
+        } catch (StepException e) {
+            execution.fail(id, e.type(), e.getMessage());
+        } catch (Exception e) {
+            LOG.debug("step {} of execution {} failed", id, execution.executionId(), e);
+            execution.fail(id, e.getClass().getSimpleName(), "step '" + id + "': " + describe(e));
+        }
+    }
+
+    private boolean shouldRun(Map<String, Object> scope) throws StepException {
+        if (step.when() == null) {
+            return true;
+        }
+        Object value = renderer.renderText(step.when(), scope, step.id(), "when");
+        if (value instanceof Boolean b) {
+            return b;
+        }
+        throw new StepException("expression", "step '" + step.id() + "', field 'when': expected a boolean, got "
+                + (value == null ? "null" : "'" + value + "'"), false);
+    }
+
+    private List<Object> runEach(Map<String, Object> scope, StepCall call) throws Exception {
+        List<?> items = items(scope);
+        List<Object> outputs = new ArrayList<>(items.size());
+        for (int index = 0; index < items.size(); index++) {
+            Map<String, Object> itemScope = new LinkedHashMap<>(scope);
+            itemScope.put("item", items.get(index));
+            itemScope.put("index", index);
+            outputs.add(runOnce(itemScope, call));
+        }
+        return outputs;
+    }
+
+    private List<?> items(Map<String, Object> scope) throws StepException {
+        JsonNode forEach = step.forEach();
+        Object value = renderer.render(forEach, scope, step.id(), "forEach");
+        if (value == null) {
+            return List.of();
+        }
+        if (value instanceof List<?> list) {
+            return list;
+        }
+        if (value instanceof Collection<?> collection) {
+            return List.copyOf(collection);
+        }
+        throw new StepException("expression", "step '" + step.id() + "', field 'forEach': expected a list, got "
+                + value.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT), false);
+    }
+
+    private Object runOnce(Map<String, Object> scope, StepCall call) throws Exception {
+        Object rendered = renderer.render(config, scope, step.id(), "");
+        C typed;
+        try {
+            typed = json.convertValue(rendered, kind.configType());
+        } catch (IllegalArgumentException e) {
+            throw new StepException("config", "step '" + step.id() + "': " + describe(e), false, e);
+        }
+        return kind.run(typed, call);
+    }
+
+    private static String describe(Throwable e) {
+        String message = e.getMessage();
+        if (message == null || message.isBlank()) {
+            return e.getClass().getSimpleName();
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    private record Call(CamelContext camel, ProducerTemplate producer, ExecutionContext execution, String stepId)
+            implements StepCall {
+    }
+}

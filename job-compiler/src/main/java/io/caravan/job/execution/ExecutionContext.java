@@ -1,0 +1,176 @@
+package io.caravan.job.execution;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.Exchange;
+
+/**
+ * The context of one execution (DESIGN §3): what expressions read and what is checkpointed as
+ * {@code context.json}. It travels on the exchange as a property. Owned by the one thread that
+ * runs the execution, so it is not synchronised.
+ */
+public final class ExecutionContext {
+
+    /** The exchange property that carries the context through a job's route. */
+    public static final String PROPERTY = "caravan.execution";
+
+    private final Map<String, Object> data;
+    private final ExecutionListener listener;
+    private String lastStep;
+
+    private ExecutionContext(Map<String, Object> data, ExecutionListener listener) {
+        this.data = data;
+        this.listener = listener;
+    }
+
+    /** A new context for an execution that has not run any step. */
+    public static ExecutionContext start(String executionId, String jobId, int jobVersion,
+            Map<String, Object> trigger, Map<String, Object> params, ExecutionListener listener) {
+        Map<String, Object> execution = new LinkedHashMap<>();
+        execution.put("id", executionId);
+        execution.put("job_id", jobId);
+        execution.put("job_version", jobVersion);
+        execution.put("trigger", trigger == null ? Map.of("type", "manual") : trigger);
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("execution", execution);
+        data.put("params", params == null ? new LinkedHashMap<>() : new LinkedHashMap<>(params));
+        data.put("variables", new LinkedHashMap<>());
+        data.put("steps", new LinkedHashMap<>());
+        data.put("files", new java.util.ArrayList<>());
+        return new ExecutionContext(data, listener);
+    }
+
+    /** A context read back from a checkpoint, to continue where it stopped. */
+    public static ExecutionContext resume(Map<String, Object> checkpoint, ExecutionListener listener) {
+        return new ExecutionContext(new LinkedHashMap<>(checkpoint), listener);
+    }
+
+    /** The context carried by an exchange. */
+    public static ExecutionContext of(Exchange exchange) {
+        ExecutionContext context = exchange.getProperty(PROPERTY, ExecutionContext.class);
+        if (context == null) {
+            throw new IllegalStateException("exchange " + exchange.getExchangeId() + " carries no execution");
+        }
+        return context;
+    }
+
+    /** The whole context as JSON-ready maps and lists; the same object, not a copy. */
+    public Map<String, Object> data() {
+        return data;
+    }
+
+    public ExecutionListener listener() {
+        return listener;
+    }
+
+    public String executionId() {
+        return (String) execution().get("id");
+    }
+
+    public String jobId() {
+        return (String) execution().get("job_id");
+    }
+
+    /** The values expressions read: the context's sections, with {@code trigger} at the top too. */
+    public Map<String, Object> scope() {
+        Map<String, Object> scope = new LinkedHashMap<>(data);
+        scope.put("trigger", execution().get("trigger"));
+        scope.putIfAbsent("webhook", Map.of());
+        return scope;
+    }
+
+    /** The state of a step, or null when it has not started. */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> step(String stepId) {
+        return (Map<String, Object>) steps().get(stepId);
+    }
+
+    /** The status of a step, or null when it has not started. */
+    public StepStatus status(String stepId) {
+        Map<String, Object> step = step(stepId);
+        return step == null ? null : StepStatus.valueOf((String) step.get("status"));
+    }
+
+    /** Whether a step has ended in an earlier run of this execution (so it is not run again). */
+    public boolean isFinished(String stepId) {
+        StepStatus status = status(stepId);
+        return status != null && status.isFinal();
+    }
+
+    /** Marks a step as running: a new attempt. */
+    public void begin(String stepId) {
+        Map<String, Object> previous = step(stepId);
+        int attempts = previous == null ? 1 : ((Number) previous.getOrDefault("attempts", 0)).intValue() + 1;
+        Map<String, Object> step = new LinkedHashMap<>();
+        step.put("status", StepStatus.RUNNING.name());
+        step.put("attempts", attempts);
+        step.put("started_at", Instant.now().toString());
+        steps().put(stepId, step);
+        lastStep = stepId;
+        listener.stepStarted(this, stepId);
+    }
+
+    /** Records a step's success and its output. */
+    public void succeed(String stepId, Object output) {
+        Map<String, Object> step = end(stepId, StepStatus.SUCCESS);
+        step.put("output", output);
+    }
+
+    /** Records that a step's {@code when} was false: no output. */
+    public void skip(String stepId) {
+        end(stepId, StepStatus.SKIPPED);
+    }
+
+    /** Records a step's failure. */
+    public void fail(String stepId, String type, String message) {
+        Map<String, Object> step = end(stepId, StepStatus.FAILED);
+        step.put("error", Map.of("type", type, "message", message));
+    }
+
+    private Map<String, Object> end(String stepId, StepStatus status) {
+        Map<String, Object> step = step(stepId);
+        if (step == null) {
+            begin(stepId);
+            step = step(stepId);
+        }
+        step.put("status", status.name());
+        step.put("completed_at", Instant.now().toString());
+        return step;
+    }
+
+    /** Sets {@code variables.<name>}. */
+    @SuppressWarnings("unchecked")
+    public void setVariable(String name, Object value) {
+        ((Map<String, Object>) data.get("variables")).put(name, value);
+    }
+
+    /** The step that ran last on this thread, for the checkpoint. */
+    public String lastStep() {
+        return lastStep;
+    }
+
+    /** Whether a step has failed; the execution stops at the first failure. */
+    public boolean hasFailed() {
+        return steps().values().stream()
+                .anyMatch(s -> StepStatus.FAILED.name().equals(((Map<?, ?>) s).get("status")));
+    }
+
+    /** The ids of steps that have failed, in the order they ran. */
+    public List<String> failedSteps() {
+        return steps().entrySet().stream()
+                .filter(e -> StepStatus.FAILED.name().equals(((Map<?, ?>) e.getValue()).get("status")))
+                .map(Map.Entry::getKey).toList();
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> execution() {
+        return (Map<String, Object>) data.get("execution");
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> steps() {
+        return (Map<String, Object>) data.get("steps");
+    }
+}

@@ -1,0 +1,25 @@
+package io.caravan.job.execution;
+
+/**
+ * Told as an execution moves through its steps; the runtime records it in its store.
+ * Called on the thread that runs the execution.
+ */
+public interface ExecutionListener {
+
+    /** A step attempt has begun. */
+    void stepStarted(ExecutionContext execution, String stepId);
+
+    /** A step has ended (succeeded, failed or skipped) and its checkpoint is written. */
+    void stepCheckpointed(ExecutionContext execution, String stepId);
+
+    /** Listens to nothing. */
+    ExecutionListener NONE = new ExecutionListener() {
+        @Override
+        public void stepStarted(ExecutionContext execution, String stepId) {
+        }
+
+        @Override
+        public void stepCheckpointed(ExecutionContext execution, String stepId) {
+        }
+    };
+}

@@ -1,0 +1,66 @@
+package io.caravan.job.expression;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Text with {@code {{ expr }}} placeholders. A value that is exactly one placeholder keeps the
+ * result's type (number, list, object); inside other text, results are turned into text.
+ */
+public final class Template {
+
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{(.*?)}}", Pattern.DOTALL);
+    private static final Pattern WHOLE = Pattern.compile("^\\s*\\{\\{((?:(?!}}).)*)}}\\s*$", Pattern.DOTALL);
+
+    private Template() {
+    }
+
+    /** Whether the text holds at least one placeholder. */
+    public static boolean hasPlaceholder(String text) {
+        return text != null && text.contains("{{") && PLACEHOLDER.matcher(text).find();
+    }
+
+    /** The expressions of every placeholder in the text, stripped. */
+    public static List<String> expressions(String text) {
+        List<String> found = new ArrayList<>();
+        if (text == null) {
+            return found;
+        }
+        Matcher m = PLACEHOLDER.matcher(text);
+        while (m.find()) {
+            found.add(m.group(1).strip());
+        }
+        return found;
+    }
+
+    /** The expression when the whole text is one placeholder, else null. */
+    public static String wholeExpression(String text) {
+        Matcher m = WHOLE.matcher(text);
+        return m.matches() ? m.group(1).strip() : null;
+    }
+
+    /**
+     * Renders text against a scope: one whole placeholder yields the typed value, otherwise a
+     * string with every placeholder replaced by its value's text (null as empty).
+     */
+    public static Object render(String text, Map<String, Object> scope, Expressions expressions) {
+        if (!hasPlaceholder(text)) {
+            return text;
+        }
+        String whole = wholeExpression(text);
+        if (whole != null) {
+            return expressions.evaluate(whole, scope);
+        }
+        Matcher m = PLACEHOLDER.matcher(text);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            Object value = expressions.evaluate(m.group(1).strip(), scope);
+            m.appendReplacement(out, Matcher.quoteReplacement(Texts.of(value)));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+}

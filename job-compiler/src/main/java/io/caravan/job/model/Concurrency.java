@@ -1,0 +1,17 @@
+package io.caravan.job.model;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+/** How many executions of a job may run at once, and what happens to the rest. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Concurrency(
+        @JsonPropertyDescription("Most executions running at once.") Integer limit,
+        @JsonPropertyDescription("queue: wait for a free slot; skip: do not run.") OnLimit onLimit) {
+
+    /** What to do with an execution over the limit. */
+    public enum OnLimit {
+        @com.fasterxml.jackson.annotation.JsonProperty("queue") QUEUE,
+        @com.fasterxml.jackson.annotation.JsonProperty("skip") SKIP
+    }
+}

@@ -1,0 +1,52 @@
+package io.caravan.job.model;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A job document (DESIGN §2): parameters, triggers and ordered steps.
+ * This record is the source of truth for the job's JSON Schema.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record JobDefinition(
+        @JsonProperty(required = true)
+        @JsonPropertyDescription("Unique, immutable id: lower-case letters, digits and '-', at most 63 characters.")
+        String id,
+        @JsonPropertyDescription("A human-readable name.") String name,
+        @JsonPropertyDescription("What the job does.") String description,
+        @JsonPropertyDescription("Free tags, for search.") List<String> tags,
+        @JsonPropertyDescription("A disabled job keeps its definition but does not run. Default true.") Boolean enabled,
+        @JsonPropertyDescription("Parameters by name; read in expressions as params.<name>.")
+        Map<String, ParamSpec> params,
+        @JsonPropertyDescription("What starts the job besides a manual run.") List<TriggerSpec> triggers,
+        @JsonPropertyDescription("How many executions of this job may run at once.") Concurrency concurrency,
+        @JsonPropertyDescription("Job timeout as an ISO-8601 duration, e.g. PT30M.") String timeout,
+        @JsonPropertyDescription("Defaults for every step: retry and timeout.") StepDefaults defaults,
+        @JsonProperty(required = true)
+        @JsonPropertyDescription("The steps, run in order.")
+        List<StepSpec> steps) {
+
+    /** The pattern a job id must match. */
+    public static final String ID_PATTERN = "^[a-z0-9][a-z0-9-]{0,62}$";
+
+    public JobDefinition {
+        tags = tags == null ? List.of() : List.copyOf(tags);
+        params = params == null ? Map.of() : new LinkedHashMap<>(params);
+        triggers = triggers == null ? List.of() : List.copyOf(triggers);
+        steps = steps == null ? List.of() : List.copyOf(steps);
+    }
+
+    /** Whether the job may run; absent means enabled. */
+    public boolean isEnabled() {
+        return enabled == null || enabled;
+    }
+
+    /** The display name: {@link #name()} or else the id. */
+    public String displayName() {
+        return name == null || name.isBlank() ? id : name;
+    }
+}

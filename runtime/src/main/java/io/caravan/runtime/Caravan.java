@@ -1,0 +1,236 @@
+package io.caravan.runtime;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.caravan.connectors.checkpoint.CheckpointRoute;
+import io.caravan.connectors.sql.SqlStep;
+import io.caravan.connectors.storage.ObjectStore;
+import io.caravan.job.compiler.JobCompiler;
+import io.caravan.job.expression.Expressions;
+import io.caravan.job.step.StepKinds;
+import io.caravan.job.validation.JobValidator;
+import io.caravan.runtime.api.ApiRoutes;
+import io.caravan.runtime.api.Handlers;
+import io.caravan.runtime.api.Tokens;
+import io.caravan.runtime.config.CaravanConfig;
+import io.caravan.runtime.embedded.EmbeddedDatabase;
+import io.caravan.runtime.embedded.EmbeddedObjectStore;
+import io.caravan.runtime.execution.ExecutionService;
+import io.caravan.runtime.execution.WorkerPool;
+import io.caravan.runtime.jobs.JobService;
+import io.caravan.runtime.jobs.LoadedJobs;
+import io.caravan.runtime.store.Database;
+import io.caravan.runtime.store.ExecutionStore;
+import io.caravan.runtime.store.JobStore;
+import io.minio.MinioClient;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Caravan node: camel-main with the API on platform-http, the job routes, the checkpoint route
+ * and the workers; embedded PostgreSQL and S3 unless configured otherwise.
+ */
+public final class Caravan implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Caravan.class);
+
+    private final CaravanConfig config;
+    private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+    private final CountDownLatch started = new CountDownLatch(1);
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final Main main = new Main();
+    private volatile boolean ready;
+    private volatile Throwable failure;
+    private CamelContext camel;
+    private String generatedToken;
+
+    private Caravan(CaravanConfig config) {
+        this.config = config;
+    }
+
+    /** Starts a node from this process's configuration and blocks until it stops. */
+    public static void main(String[] args) throws Exception {
+        Caravan caravan = start(CaravanConfig.load());
+        Runtime.getRuntime().addShutdownHook(new Thread(caravan::close, "caravan-shutdown"));
+        caravan.stopped.await();
+    }
+
+    /** Starts a node and returns once it is healthy. */
+    public static Caravan start(CaravanConfig config) throws Exception {
+        Caravan caravan = new Caravan(config);
+        try {
+            caravan.boot();
+            return caravan;
+        } catch (Exception | Error e) {
+            caravan.close();
+            throw e;
+        }
+    }
+
+    private void boot() throws Exception {
+        long t0 = System.nanoTime();
+        String dbUrl = config.dbUrl();
+        DataSource local = null;
+        if (config.embeddedDatabase()) {
+            EmbeddedDatabase pg = EmbeddedDatabase.start(config.dataDir().resolve("postgres"));
+            resources.push(pg);
+            dbUrl = pg.jdbcUrl(EmbeddedDatabase.CARAVAN_DB);
+            var pool = Database.pool("caravan-local", pg.jdbcUrl(EmbeddedDatabase.LOCAL_DB), "postgres", "postgres", 8);
+            resources.push(pool);
+            local = pool;
+        }
+        String s3 = config.s3Endpoint();
+        String accessKey = config.s3AccessKey();
+        String secretKey = config.s3SecretKey();
+        if (config.embeddedObjectStore()) {
+            EmbeddedObjectStore store = EmbeddedObjectStore.start(config.dataDir().resolve("s3"));
+            resources.push(store);
+            s3 = store.endpoint();
+            accessKey = EmbeddedObjectStore.ACCESS_KEY;
+            secretKey = EmbeddedObjectStore.SECRET_KEY;
+        }
+        Database db = Database.open(dbUrl, config.dbUser(), config.dbPassword(), config.workers() + 6);
+        resources.push(db);
+        MinioClient minio = MinioClient.builder().endpoint(s3).credentials(accessKey, secretKey).region("us-east-1").build();
+        Wiring wiring = new Wiring(db, minio, local);
+        main.configure().setName("caravan");
+        main.addInitialProperty("camel.server.enabled", "true");
+        main.addInitialProperty("camel.server.port", String.valueOf(config.httpPort()));
+        main.addInitialProperty("camel.server.host", "0.0.0.0");
+        main.addInitialProperty("camel.main.streamCachingEnabled", "false");
+        main.addInitialProperty("camel.main.shutdownTimeout", "30");
+        main.addInitialProperty("camel.rest.component", "platform-http");
+        main.bind(ObjectStore.CLIENT_BEAN, minio);
+        if (local != null) {
+            main.bind(SqlStep.dataSourceBean("local"), local);
+        }
+        main.addMainListener(wiring);
+        Thread runner = new Thread(() -> {
+            try {
+                main.run();
+            } catch (Exception e) {
+                failure = e;
+                started.countDown();
+            } finally {
+                stopped.countDown();
+            }
+        }, "caravan-main");
+        runner.start();
+        if (!started.await(5, TimeUnit.MINUTES) || failure != null) {
+            throw new IllegalStateException("Caravan did not start: "
+                    + (failure == null ? "timed out" : failure.getMessage()), failure);
+        }
+        LOG.info("Caravan node {} ready on port {} in {} ms", config.nodeId(), config.httpPort(),
+                (System.nanoTime() - t0) / 1_000_000);
+        if (generatedToken != null) {
+            System.out.println("\n  Caravan admin token (shown once, store it now): " + generatedToken + "\n");
+        }
+    }
+
+    /** Builds the node's parts once camel-main has a CamelContext, and starts them when it runs. */
+    private final class Wiring extends MainListenerSupport {
+        private final Database db;
+        private final MinioClient minio;
+        private final DataSource local;
+        private JobService jobs;
+        private WorkerPool workers;
+
+        Wiring(Database db, MinioClient minio, DataSource local) {
+            this.db = db;
+            this.minio = minio;
+            this.local = local;
+        }
+
+        @Override
+        public void afterConfigure(BaseMainSupport main) {
+            try {
+                camel = main.getCamelContext();
+                ObjectMapper json = new ObjectMapper();
+                Expressions expressions = new Expressions();
+                StepKinds kinds = StepKinds.load();
+                JobValidator validator = new JobValidator(kinds, expressions, json);
+                ObjectStore objects = new ObjectStore(camel, config.s3Bucket());
+                LoadedJobs loaded = new LoadedJobs(camel);
+                Set<String> connections = local == null ? Set.of() : Set.of("local");
+                jobs = new JobService(new JobStore(db), objects, validator, new JobCompiler(kinds, expressions, json),
+                        loaded, () -> connections, json);
+                ExecutionStore executions = new ExecutionStore(db);
+                workers = new WorkerPool(executions, loaded, jobs, camel.createProducerTemplate(), json,
+                        config.nodeId(), config.workers());
+                ExecutionService runs = new ExecutionService(jobs, executions, workers, json);
+                Tokens tokens = new Tokens(db);
+                generatedToken = tokens.seedAdmin(config.adminToken());
+                camel.addRoutes(new CheckpointRoute(objects, json));
+                camel.addRoutes(new ApiRoutes(new Handlers(jobs, runs, executions, objects, camel, validator.schema(), json),
+                        tokens, json, () -> ready));
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot wire Caravan: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void afterStart(BaseMainSupport main) {
+            try {
+                int count = jobs.loadAll();
+                workers.start();
+                resources.push(workers);
+                ready = true;
+                LOG.info("{} job(s) loaded", count);
+            } catch (RuntimeException e) {
+                failure = e;
+            } finally {
+                started.countDown();
+            }
+        }
+    }
+
+    /** The port the API listens on. */
+    public int port() {
+        return config.httpPort();
+    }
+
+    /** The CamelContext of this node. */
+    public CamelContext camel() {
+        return camel;
+    }
+
+    /** Stops the node: workers, Camel, then the embedded servers. */
+    @Override
+    public synchronized void close() {
+        ready = false;
+        AutoCloseable workers = resources.stream().filter(r -> r instanceof WorkerPool).findFirst().orElse(null);
+        closeQuietly(workers);
+        resources.remove(workers);
+        main.completed();
+        try {
+            stopped.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        while (!resources.isEmpty()) {
+            closeQuietly(resources.pop());
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable resource) {
+        if (resource == null) {
+            return;
+        }
+        try {
+            resource.close();
+        } catch (Exception e) {
+            LOG.warn("closing {} failed: {}", resource.getClass().getSimpleName(), e.getMessage());
+        }
+    }
+
+}

@@ -1,0 +1,117 @@
+package io.caravan.runtime.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.caravan.job.validation.Problem;
+import java.util.function.BooleanSupplier;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.model.rest.RestBindingMode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP API (DESIGN §6) in Camel's REST DSL on platform-http (Vert.x), with its OpenAPI
+ * document. Every {@code /api} call needs a bearer token; refusals are problem+json.
+ */
+public final class ApiRoutes extends RouteBuilder {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiRoutes.class);
+    static final String PROBLEM_JSON = "application/problem+json";
+
+    private final Handlers handlers;
+    private final Tokens tokens;
+    private final ObjectMapper json;
+    private final BooleanSupplier ready;
+
+    public ApiRoutes(Handlers handlers, Tokens tokens, ObjectMapper json, BooleanSupplier ready) {
+        this.handlers = handlers;
+        this.tokens = tokens;
+        this.json = json;
+        this.ready = ready;
+    }
+
+    @Override
+    public void configure() {
+        onException(ApiException.class).handled(true).process(e -> problem(e, e.getProperty(Exchange.EXCEPTION_CAUGHT, ApiException.class)));
+        onException(Exception.class).handled(true).process(e -> {
+            Exception cause = e.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+            LOG.error("{} {} failed", e.getMessage().getHeader(Exchange.HTTP_METHOD), e.getMessage().getHeader(Exchange.HTTP_PATH), cause);
+            problem(e, new ApiException(500, "Internal Server Error", "the request could not be completed; see the server log", null));
+        });
+        interceptFrom("rest:*").process(this::authenticate);
+
+        restConfiguration().component("platform-http").bindingMode(RestBindingMode.off)
+                .apiContextPath("/api/v1/openapi.json")
+                .apiProperty("api.title", "Caravan API").apiProperty("api.version", "1")
+                .apiProperty("api.description", "Jobs as JSON, compiled into Camel routes; executions checkpointed to S3.");
+
+        rest("/api/v1").produces("application/json")
+                .post("/jobs/validate").to("direct:api.jobs.validate")
+                .post("/jobs").to("direct:api.jobs.create")
+                .get("/jobs").to("direct:api.jobs.list")
+                .get("/jobs/{id}").to("direct:api.jobs.get")
+                .put("/jobs/{id}").to("direct:api.jobs.update")
+                .delete("/jobs/{id}").to("direct:api.jobs.delete")
+                .get("/jobs/{id}/route").produces("application/yaml").to("direct:api.jobs.route")
+                .post("/jobs/{id}/executions").to("direct:api.executions.create")
+                .get("/executions").to("direct:api.executions.list")
+                .get("/executions/{id}").to("direct:api.executions.get")
+                .get("/executions/{id}/context").to("direct:api.executions.context")
+                .get("/schema/job.json").to("direct:api.schema");
+
+        handle("api.jobs.validate", handlers::validate);
+        handle("api.jobs.create", handlers::createJob);
+        handle("api.jobs.list", handlers::listJobs);
+        handle("api.jobs.get", handlers::getJob);
+        handle("api.jobs.update", handlers::updateJob);
+        handle("api.jobs.delete", handlers::deleteJob);
+        handle("api.jobs.route", handlers::route);
+        handle("api.executions.create", handlers::run);
+        handle("api.executions.list", handlers::listExecutions);
+        handle("api.executions.get", handlers::getExecution);
+        handle("api.executions.context", handlers::context);
+        handle("api.schema", handlers::schema);
+
+        from("platform-http:/health?httpMethodRestrict=GET").routeId("api.health").process(e -> {
+            boolean up = ready.getAsBoolean();
+            e.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, up ? 200 : 503);
+            e.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+            e.getMessage().setBody(up ? "{\"status\":\"UP\"}" : "{\"status\":\"STARTING\"}");
+        });
+    }
+
+    private void handle(String name, org.apache.camel.Processor processor) {
+        from("direct:" + name).routeId(name).process(processor);
+    }
+
+    private void authenticate(Exchange exchange) {
+        String header = exchange.getMessage().getHeader("Authorization", String.class);
+        String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).strip() : null;
+        if (!tokens.isValid(token)) {
+            throw ApiException.unauthorized(token == null
+                    ? "send Authorization: Bearer <token>" : "the token is not valid");
+        }
+        exchange.getMessage().removeHeader("Authorization");
+    }
+
+    private void problem(Exchange exchange, ApiException e) throws Exception {
+        ObjectNode body = json.createObjectNode();
+        body.put("type", "about:blank");
+        body.put("title", e.title());
+        body.put("status", e.status());
+        body.put("detail", e.getMessage());
+        body.put("instance", exchange.getMessage().getHeader(Exchange.HTTP_PATH, String.class));
+        var errors = body.putArray("errors");
+        for (Problem p : e.errors()) {
+            errors.addObject().put("path", p.path()).put("message", p.message());
+        }
+        exchange.getMessage().removeHeaders("*");
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, e.status());
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, PROBLEM_JSON);
+        if (e.status() == 401) {
+            exchange.getMessage().setHeader("WWW-Authenticate", "Bearer");
+        }
+        exchange.getMessage().setBody(json.writeValueAsString(body));
+    }
+}

@@ -1,0 +1,218 @@
+package io.caravan.runtime.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.caravan.connectors.storage.ObjectStore;
+import io.caravan.job.compiler.JobCompiler;
+import io.caravan.job.validation.Problem;
+import io.caravan.runtime.execution.ExecutionService;
+import io.caravan.runtime.jobs.JobService;
+import io.caravan.runtime.store.ExecutionRow;
+import io.caravan.runtime.store.ExecutionStore;
+import io.caravan.runtime.store.JobRow;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.model.ModelCamelContext;
+import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.support.PluginHelper;
+
+/** What each API endpoint does; {@link ApiRoutes} maps the paths to these. */
+public final class Handlers {
+
+    private static final int PAGE_SIZE = 50;
+    private static final Set<String> STATUSES = Set.of("QUEUED", "RUNNING", "SUCCESS", "FAILED", "PARTIAL_SUCCESS",
+            "CANCELLED", "TIMED_OUT");
+
+    private final JobService jobs;
+    private final ExecutionService runs;
+    private final ExecutionStore executions;
+    private final ObjectStore objects;
+    private final CamelContext camel;
+    private final ObjectNode schema;
+    private final ObjectMapper json;
+    private final Views views;
+
+    public Handlers(JobService jobs, ExecutionService runs, ExecutionStore executions, ObjectStore objects,
+            CamelContext camel, ObjectNode schema, ObjectMapper json) {
+        this.jobs = jobs;
+        this.runs = runs;
+        this.executions = executions;
+        this.objects = objects;
+        this.camel = camel;
+        this.schema = schema;
+        this.json = json;
+        this.views = new Views(json);
+    }
+
+    void validate(Exchange e) throws Exception {
+        List<Problem> problems = jobs.validate(body(e));
+        ObjectNode out = json.createObjectNode().put("valid", problems.isEmpty());
+        out.set("errors", json.valueToTree(problems));
+        reply(e, 200, out);
+    }
+
+    void createJob(Exchange e) throws Exception {
+        JobRow row = jobs.create(body(e), "admin");
+        e.getMessage().setHeader("Location", "/api/v1/jobs/" + row.id());
+        reply(e, 201, views.job(jobs.get(row.id()), null));
+    }
+
+    void listJobs(Exchange e) throws Exception {
+        int page = page(e);
+        List<JobRow> rows = jobsPage(e, page);
+        ObjectNode out = json.createObjectNode().put("page", page).put("size", PAGE_SIZE);
+        rows.forEach(r -> out.withArray("items").add(views.job(r, null)));
+        out.withArray("items");
+        reply(e, 200, out);
+    }
+
+    private List<JobRow> jobsPage(Exchange e, int page) {
+        return jobsStore().list(query(e, "tag"), query(e, "q"), PAGE_SIZE, (page - 1) * PAGE_SIZE);
+    }
+
+    void getJob(Exchange e) throws Exception {
+        JobRow row = jobs.get(id(e));
+        reply(e, 200, views.job(row, jobs.definition(row)));
+    }
+
+    void updateJob(Exchange e) throws Exception {
+        String id = id(e);
+        jobs.update(id, body(e), "admin");
+        reply(e, 200, views.job(jobs.get(id), null));
+    }
+
+    void deleteJob(Exchange e) {
+        jobs.delete(id(e));
+        e.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 204);
+        e.getMessage().setBody(null);
+    }
+
+    void route(Exchange e) throws Exception {
+        String id = id(e);
+        jobs.get(id);
+        RouteDefinition def = ((ModelCamelContext) camel).getRouteDefinition(JobCompiler.routeId(id));
+        if (def == null) {
+            throw ApiException.notFound("job '" + id + "' has no route loaded on this node");
+        }
+        String yaml = PluginHelper.getModelToYAMLDumper(camel).dumpModelAsYaml(camel, def, true, false, false, false);
+        e.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+        e.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/yaml");
+        e.getMessage().setBody(yaml);
+    }
+
+    void run(Exchange e) throws Exception {
+        String id = id(e);
+        JsonNode body = e.getMessage().getBody(String.class) == null || e.getMessage().getBody(String.class).isBlank()
+                ? json.createObjectNode() : body(e);
+        JsonNode params = body.path("params");
+        if (!params.isMissingNode() && !params.isObject()) {
+            throw ApiException.badRequest("params must be an object", List.of(new Problem("$.params", "must be an object")));
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> given = params.isObject() ? json.convertValue(params, Map.class) : Map.of();
+        UUID execution = runs.enqueue(id, given, Map.of("type", "manual"));
+        e.getMessage().setHeader("Location", "/api/v1/executions/" + execution);
+        reply(e, 202, json.createObjectNode().put("id", execution.toString()).put("status", "QUEUED"));
+    }
+
+    void listExecutions(Exchange e) throws Exception {
+        String status = query(e, "status");
+        if (status != null && !STATUSES.contains(status)) {
+            throw ApiException.badRequest("unknown status", List.of(new Problem("status", "must be one of " + STATUSES)));
+        }
+        int page = page(e);
+        ObjectNode out = json.createObjectNode().put("page", page).put("size", PAGE_SIZE);
+        var items = out.putArray("items");
+        executions.list(query(e, "job"), status, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+                .forEach(r -> items.add(views.execution(r, false)));
+        reply(e, 200, out);
+    }
+
+    void getExecution(Exchange e) throws Exception {
+        reply(e, 200, views.execution(execution(e), true));
+    }
+
+    void context(Exchange e) {
+        ExecutionRow row = execution(e);
+        byte[] context = objects.get(row.contextPath());
+        if (context == null) {
+            throw ApiException.notFound("execution " + row.id() + " has no checkpoint yet (status " + row.status() + ")");
+        }
+        e.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+        e.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        e.getMessage().setBody(context);
+    }
+
+    void schema(Exchange e) throws Exception {
+        e.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/schema+json");
+        e.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+        e.getMessage().setBody(json.writeValueAsString(schema));
+    }
+
+    private ExecutionRow execution(Exchange e) {
+        String raw = id(e);
+        UUID id;
+        try {
+            id = UUID.fromString(raw);
+        } catch (IllegalArgumentException notUuid) {
+            throw ApiException.notFound("no execution '" + raw + "'");
+        }
+        return executions.find(id).orElseThrow(() -> ApiException.notFound("no execution '" + raw + "'"));
+    }
+
+    private JsonNode body(Exchange e) {
+        String text = e.getMessage().getBody(String.class);
+        if (text == null || text.isBlank()) {
+            throw ApiException.badRequest("the request needs a JSON body", List.of(new Problem("$", "is empty")));
+        }
+        try {
+            return json.readTree(text);
+        } catch (JsonProcessingException bad) {
+            var at = bad.getLocation();
+            String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+            throw ApiException.badRequest("the body is not valid JSON" + where,
+                    List.of(new Problem("$", "malformed JSON" + where + ": " + bad.getOriginalMessage())));
+        }
+    }
+
+    private void reply(Exchange e, int status, JsonNode body) throws JsonProcessingException {
+        Message m = e.getMessage();
+        m.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        m.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        m.setBody(json.writeValueAsString(body));
+    }
+
+    private static String id(Exchange e) {
+        return e.getMessage().getHeader("id", String.class);
+    }
+
+    private static String query(Exchange e, String name) {
+        String v = e.getMessage().getHeader(name, String.class);
+        return v == null || v.isBlank() ? null : v;
+    }
+
+    private static int page(Exchange e) {
+        String raw = query(e, "page");
+        try {
+            int page = raw == null ? 1 : Integer.parseInt(raw);
+            if (page < 1) {
+                throw new NumberFormatException();
+            }
+            return page;
+        } catch (NumberFormatException bad) {
+            throw ApiException.badRequest("page must be a positive whole number",
+                    List.of(new Problem("page", "must be a positive whole number, got '" + raw + "'")));
+        }
+    }
+
+    private io.caravan.runtime.store.JobStore jobsStore() {
+        return jobs.store();
+    }
+}

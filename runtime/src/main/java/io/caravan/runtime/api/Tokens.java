@@ -1,0 +1,102 @@
+package io.caravan.runtime.api;
+
+import io.caravan.runtime.store.Database;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * API tokens: random, stored as SHA-256 hashes only, checked in constant time. The first admin
+ * token comes from {@code CARAVAN_ADMIN_TOKEN}, or is generated and printed once at first start.
+ */
+public final class Tokens {
+
+    private static final long CACHE_MILLIS = 30_000;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Database db;
+    private final Map<String, Long> verified = new ConcurrentHashMap<>();
+
+    public Tokens(Database db) {
+        this.db = db;
+    }
+
+    /**
+     * Makes sure an admin token exists.
+     *
+     * @return a newly generated token to print once, or null when none was generated
+     */
+    public String seedAdmin(String configured) {
+        if (configured != null) {
+            store("admin-env", hash(configured), true);
+            return null;
+        }
+        boolean any = db.run(c -> {
+            try (PreparedStatement ps = c.prepareStatement("select 1 from api_tokens where revoked_at is null limit 1");
+                    ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        });
+        if (any) {
+            return null;
+        }
+        byte[] raw = new byte[32];
+        RANDOM.nextBytes(raw);
+        String token = "cvn_" + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+        store("admin", hash(token), false);
+        return token;
+    }
+
+    private void store(String id, byte[] hash, boolean replace) {
+        db.run(c -> {
+            try (PreparedStatement ps = c.prepareStatement("insert into api_tokens (id, name, token_hash, role)"
+                    + " values (?, ?, ?, 'admin') on conflict (id) do "
+                    + (replace ? "update set token_hash = excluded.token_hash, revoked_at = null" : "nothing"))) {
+                ps.setString(1, id);
+                ps.setString(2, id);
+                ps.setBytes(3, hash);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    /** Whether a presented token is valid now. */
+    public boolean isValid(String token) {
+        if (token == null || token.isEmpty()) {
+            return false;
+        }
+        byte[] hash = hash(token);
+        String key = Base64.getEncoder().encodeToString(hash);
+        Long at = verified.get(key);
+        if (at != null && System.currentTimeMillis() - at < CACHE_MILLIS) {
+            return true;
+        }
+        boolean valid = db.run(c -> {
+            try (PreparedStatement ps = c.prepareStatement("select token_hash from api_tokens where token_hash = ?"
+                    + " and revoked_at is null and (expires_at is null or expires_at > now())")) {
+                ps.setBytes(1, hash);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() && MessageDigest.isEqual(rs.getBytes(1), hash);
+                }
+            }
+        });
+        if (valid) {
+            verified.put(key, System.currentTimeMillis());
+        }
+        return valid;
+    }
+
+    private static byte[] hash(String token) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

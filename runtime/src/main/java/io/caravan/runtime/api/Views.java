@@ -1,0 +1,100 @@
+package io.caravan.runtime.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.caravan.runtime.store.ExecutionRow;
+import io.caravan.runtime.store.JobRow;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The JSON shapes of the API (DESIGN §6). */
+final class Views {
+
+    private final ObjectMapper json;
+
+    Views(ObjectMapper json) {
+        this.json = json;
+    }
+
+    ObjectNode job(JobRow row, JsonNode definition) {
+        ObjectNode node = json.createObjectNode();
+        node.put("id", row.id());
+        node.put("name", row.name());
+        node.put("enabled", row.enabled());
+        node.set("tags", json.valueToTree(row.tags()));
+        node.put("version", row.currentVersion());
+        node.put("definition_path", row.definitionPath());
+        time(node, "created_at", row.createdAt());
+        time(node, "updated_at", row.updatedAt());
+        if (definition != null) {
+            node.set("definition", definition);
+        }
+        return node;
+    }
+
+    ObjectNode execution(ExecutionRow row, boolean detail) {
+        ObjectNode node = json.createObjectNode();
+        node.put("id", row.id().toString());
+        node.put("job_id", row.jobId());
+        if (row.jobVersion() == null) {
+            node.putNull("job_version");
+        } else {
+            node.put("job_version", row.jobVersion());
+        }
+        node.put("status", row.status());
+        node.set("trigger", read(row.trigger()));
+        node.set("params", read(row.params()));
+        node.put("progress", row.progress());
+        node.put("current_step", row.currentStep());
+        node.put("context_path", row.contextPath());
+        if (detail) {
+            steps(node, row);
+            node.putArray("result_urls");
+        }
+        time(node, "created_at", row.createdAt());
+        time(node, "started_at", row.startedAt());
+        time(node, "completed_at", row.completedAt());
+        return node;
+    }
+
+    /** One entry per step (its latest attempt), and the errors of failed attempts. */
+    private void steps(ObjectNode node, ExecutionRow row) {
+        Map<String, ObjectNode> steps = new LinkedHashMap<>();
+        ArrayNode errors = json.createArrayNode();
+        for (ExecutionRow.StepRunRow run : row.steps()) {
+            ObjectNode step = json.createObjectNode();
+            step.put("id", run.stepId());
+            step.put("status", run.status());
+            step.put("attempts", run.attempt());
+            time(step, "started_at", run.startedAt());
+            time(step, "completed_at", run.completedAt());
+            if (run.errorMessage() != null) {
+                step.put("error", run.errorMessage());
+                step.put("error_type", run.errorType());
+                errors.addObject().put("step", run.stepId()).put("type", run.errorType()).put("message", run.errorMessage());
+            }
+            steps.put(run.stepId(), step);
+        }
+        node.putArray("steps").addAll(steps.values());
+        node.set("errors", errors);
+    }
+
+    private JsonNode read(String text) {
+        try {
+            return text == null ? json.nullNode() : json.readTree(text);
+        } catch (java.io.IOException e) {
+            return json.getNodeFactory().textNode(text);
+        }
+    }
+
+    private static void time(ObjectNode node, String field, Instant at) {
+        if (at == null) {
+            node.putNull(field);
+        } else {
+            node.put(field, at.toString());
+        }
+    }
+}

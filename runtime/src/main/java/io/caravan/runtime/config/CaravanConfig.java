@@ -1,0 +1,112 @@
+package io.caravan.runtime.config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Caravan's configuration (DESIGN §7), read from environment variables, then Java system
+ * properties, then a properties file ({@code CARAVAN_CONFIG}, default {@code ./caravan.properties})
+ * with the same keys. Nothing set: embedded PostgreSQL and S3 under {@code ./data}, port 8080.
+ */
+public record CaravanConfig(
+        int httpPort,
+        Path dataDir,
+        String dbUrl,
+        String dbUser,
+        String dbPassword,
+        String s3Endpoint,
+        String s3AccessKey,
+        String s3SecretKey,
+        String s3Bucket,
+        int workers,
+        String nodeId,
+        String adminToken) {
+
+    /** The configuration of this process. */
+    public static CaravanConfig load() {
+        Map<String, String> values = new HashMap<>();
+        Path file = Path.of(System.getenv().getOrDefault("CARAVAN_CONFIG", "caravan.properties"));
+        if (Files.isRegularFile(file)) {
+            Properties properties = new Properties();
+            try (InputStream in = Files.newInputStream(file)) {
+                properties.load(in);
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot read " + file + ": " + e.getMessage(), e);
+            }
+            properties.forEach((k, v) -> values.put(k.toString(), v.toString()));
+        }
+        System.getProperties().forEach((k, v) -> {
+            String key = k.toString();
+            if (key.startsWith("caravan.")) {
+                values.put(key.toUpperCase(Locale.ROOT).replace('.', '_'), v.toString());
+            }
+        });
+        System.getenv().forEach((k, v) -> {
+            if (k.startsWith("CARAVAN_")) {
+                values.put(k, v);
+            }
+        });
+        return from(values);
+    }
+
+    /** A configuration from {@code CARAVAN_*} keys; absent keys take their defaults. */
+    public static CaravanConfig from(Map<String, String> values) {
+        Reader r = new Reader(values);
+        return new CaravanConfig(
+                r.integer("CARAVAN_HTTP_PORT", 8080),
+                Path.of(r.text("CARAVAN_DATA_DIR", "./data")).toAbsolutePath().normalize(),
+                r.text("CARAVAN_DB_URL", null),
+                r.text("CARAVAN_DB_USER", "postgres"),
+                r.text("CARAVAN_DB_PASSWORD", "postgres"),
+                r.text("CARAVAN_S3_ENDPOINT", null),
+                r.text("CARAVAN_S3_ACCESS_KEY", null),
+                r.text("CARAVAN_S3_SECRET_KEY", null),
+                r.text("CARAVAN_S3_BUCKET", "caravan"),
+                r.integer("CARAVAN_WORKERS", 8),
+                r.text("CARAVAN_NODE_ID", defaultNodeId()),
+                r.text("CARAVAN_ADMIN_TOKEN", null));
+    }
+
+    /** Whether to start the embedded PostgreSQL. */
+    public boolean embeddedDatabase() {
+        return dbUrl == null;
+    }
+
+    /** Whether to start the embedded S3 server. */
+    public boolean embeddedObjectStore() {
+        return s3Endpoint == null;
+    }
+
+    private static String defaultNodeId() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName() + "-" + ProcessHandle.current().pid();
+        } catch (java.net.UnknownHostException e) {
+            return "node-" + ProcessHandle.current().pid();
+        }
+    }
+
+    private record Reader(Map<String, String> values) {
+        String text(String key, String fallback) {
+            String v = values.get(key);
+            return v == null || v.isBlank() ? fallback : v.strip();
+        }
+
+        int integer(String key, int fallback) {
+            String v = text(key, null);
+            if (v == null) {
+                return fallback;
+            }
+            try {
+                return Integer.parseInt(v);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(key + " must be a whole number, got '" + v + "'");
+            }
+        }
+    }
+}

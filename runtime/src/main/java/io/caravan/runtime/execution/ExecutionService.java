@@ -1,0 +1,59 @@
+package io.caravan.runtime.execution;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.caravan.connectors.storage.ObjectPaths;
+import io.caravan.job.model.JobDefinition;
+import io.caravan.job.params.ParamBinder;
+import io.caravan.job.validation.Problems;
+import io.caravan.runtime.api.ApiException;
+import io.caravan.runtime.jobs.JobService;
+import io.caravan.runtime.store.ExecutionStore;
+import io.caravan.runtime.store.JobRow;
+import java.util.Map;
+import java.util.UUID;
+
+/** Starts executions: binds the parameters and puts a QUEUED row in the queue. */
+public final class ExecutionService {
+
+    private final JobService jobs;
+    private final ExecutionStore executions;
+    private final ParamBinder params;
+    private final WorkerPool workers;
+    private final ObjectMapper json;
+
+    public ExecutionService(JobService jobs, ExecutionStore executions, WorkerPool workers, ObjectMapper json) {
+        this.jobs = jobs;
+        this.executions = executions;
+        this.params = new ParamBinder(json);
+        this.workers = workers;
+        this.json = json;
+    }
+
+    /** Enqueues a run of a job; returns the new execution's id. */
+    public UUID enqueue(String jobId, Map<String, Object> given, Map<String, Object> trigger) {
+        JobRow row = jobs.get(jobId);
+        JobDefinition job;
+        try {
+            job = json.treeToValue(jobs.definition(row), JobDefinition.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("job " + jobId + " cannot be read: " + e.getMessage(), e);
+        }
+        if (!job.isEnabled()) {
+            throw ApiException.conflict("job '" + jobId + "' is disabled");
+        }
+        Problems problems = new Problems();
+        Map<String, Object> bound = params.bind(job, given, problems);
+        if (!problems.isEmpty()) {
+            throw ApiException.badRequest("the parameters are not valid for job '" + jobId + "'", problems.list());
+        }
+        UUID id = Ids.timeOrdered();
+        try {
+            executions.enqueue(id, jobId, row.currentVersion(), json.writeValueAsString(trigger),
+                    json.writeValueAsString(bound), job.steps().size(), ObjectPaths.context(jobId, id.toString()));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        workers.wake();
+        return id;
+    }
+}

@@ -1,0 +1,47 @@
+package io.caravan.runtime.execution;
+
+import io.caravan.job.execution.ExecutionContext;
+import io.caravan.job.execution.ExecutionListener;
+import io.caravan.runtime.store.ExecutionStore;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+/** Mirrors an execution's steps into its row and step-run rows. */
+final class StoreListener implements ExecutionListener {
+
+    private final ExecutionStore store;
+    private final UUID id;
+    private final int totalSteps;
+
+    StoreListener(ExecutionStore store, UUID id, int totalSteps) {
+        this.store = store;
+        this.id = id;
+        this.totalSteps = totalSteps;
+    }
+
+    @Override
+    public void stepStarted(ExecutionContext execution, String stepId) {
+        Map<String, Object> step = execution.step(stepId);
+        store.stepStarted(id, stepId, attempt(step), Instant.parse((String) step.get("started_at")));
+    }
+
+    @Override
+    public void stepCheckpointed(ExecutionContext execution, String stepId) {
+        Map<String, Object> step = execution.step(stepId);
+        Map<?, ?> error = (Map<?, ?>) step.get("error");
+        store.stepEnded(id, stepId, attempt(step), (String) step.get("status"),
+                error == null ? null : (String) error.get("type"), error == null ? null : (String) error.get("message"),
+                Instant.parse((String) step.get("completed_at")), progress(execution));
+    }
+
+    private int progress(ExecutionContext execution) {
+        Map<?, ?> steps = (Map<?, ?>) execution.data().get("steps");
+        long ended = steps.values().stream().filter(s -> !"RUNNING".equals(((Map<?, ?>) s).get("status"))).count();
+        return totalSteps == 0 ? 100 : (int) Math.min(100, ended * 100 / totalSteps);
+    }
+
+    private static int attempt(Map<String, Object> step) {
+        return ((Number) step.get("attempts")).intValue();
+    }
+}

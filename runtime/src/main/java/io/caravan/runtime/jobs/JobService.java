@@ -1,0 +1,197 @@
+package io.caravan.runtime.jobs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.caravan.connectors.storage.ObjectPaths;
+import io.caravan.connectors.storage.ObjectStore;
+import io.caravan.job.compiler.JobCompiler;
+import io.caravan.job.model.JobDefinition;
+import io.caravan.job.validation.JobInvalidException;
+import io.caravan.job.validation.JobValidator;
+import io.caravan.job.validation.Problem;
+import io.caravan.runtime.api.ApiException;
+import io.caravan.runtime.store.JobRow;
+import io.caravan.runtime.store.JobStore;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates, changes and removes jobs: validates the document, writes it to the object store
+ * (every version and the current definition), records the row, and loads the route.
+ */
+public final class JobService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JobService.class);
+
+    private final JobStore jobs;
+    private final ObjectStore objects;
+    private final JobValidator validator;
+    private final JobCompiler compiler;
+    private final LoadedJobs loaded;
+    private final Supplier<Set<String>> connections;
+    private final ObjectMapper json;
+
+    public JobService(JobStore jobs, ObjectStore objects, JobValidator validator, JobCompiler compiler,
+            LoadedJobs loaded, Supplier<Set<String>> connections, ObjectMapper json) {
+        this.jobs = jobs;
+        this.objects = objects;
+        this.validator = validator;
+        this.compiler = compiler;
+        this.loaded = loaded;
+        this.connections = connections;
+        this.json = json;
+    }
+
+    /** Every problem of a document, without saving anything. */
+    public List<Problem> validate(JsonNode document) {
+        return validator.validate(document, connections.get());
+    }
+
+    /** Creates a job at version 1. */
+    public JobRow create(JsonNode document, String author) {
+        JobDefinition job = parse(document);
+        if (jobs.find(job.id()).isPresent()) {
+            throw ApiException.conflict("a job with id '" + job.id() + "' exists already");
+        }
+        JobRow row = write(job, document, 1);
+        if (!jobs.create(row, ObjectPaths.version(job.id(), 1), checksum(document), author)) {
+            throw ApiException.conflict("a job with id '" + job.id() + "' exists already");
+        }
+        loaded.install(compiler.compile(job, 1));
+        LOG.info("job {} created", job.id());
+        return row;
+    }
+
+    /** Stores a new version of a job and reloads its route. */
+    public JobRow update(String id, JsonNode document, String author) {
+        if (document instanceof ObjectNode object && !object.has("id")) {
+            object.put("id", id);
+        }
+        String bodyId = document.path("id").asText(null);
+        if (bodyId != null && !bodyId.equals(id)) {
+            throw ApiException.badRequest("a job's id cannot change",
+                    List.of(new Problem("$.id", "is '" + bodyId + "' but the job is '" + id + "'; ids are immutable")));
+        }
+        JobRow current = jobs.find(id).orElseThrow(() -> ApiException.notFound("no job '" + id + "'"));
+        JobDefinition job = parse(document);
+        int version = current.currentVersion() + 1;
+        JobRow row = write(job, document, version);
+        if (!jobs.update(row, current.currentVersion(), ObjectPaths.version(id, version), checksum(document), author)) {
+            throw ApiException.conflict("job '" + id + "' was changed or deleted meanwhile; read it and try again");
+        }
+        loaded.install(compiler.compile(job, version));
+        LOG.info("job {} updated to version {}", id, version);
+        return row;
+    }
+
+    /** Deletes a job: its row and definition go, its route is removed; executions stay. */
+    public void delete(String id) {
+        if (!jobs.delete(id)) {
+            throw ApiException.notFound("no job '" + id + "'");
+        }
+        objects.delete(ObjectPaths.definition(id));
+        loaded.remove(id);
+        LOG.info("job {} deleted", id);
+    }
+
+    /** The job rows, for listing. */
+    public JobStore store() {
+        return jobs;
+    }
+
+    /** A job's row. */
+    public JobRow get(String id) {
+        return jobs.find(id).orElseThrow(() -> ApiException.notFound("no job '" + id + "'"));
+    }
+
+    /** A job's current definition, read from the object store. */
+    public JsonNode definition(JobRow row) {
+        byte[] bytes = objects.get(row.definitionPath());
+        if (bytes == null) {
+            throw new IllegalStateException("definition of job " + row.id() + " is missing at " + row.definitionPath());
+        }
+        try {
+            return json.readTree(bytes);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("definition of job " + row.id() + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /** Compiles and loads every stored job; a job that no longer loads is logged and left out. */
+    public int loadAll() {
+        int count = 0;
+        for (int offset = 0; ; offset += 500) {
+            List<JobRow> page = jobs.list(null, null, 500, offset);
+            for (JobRow row : page) {
+                try {
+                    JobDefinition job = json.treeToValue(definition(row), JobDefinition.class);
+                    loaded.install(compiler.compile(job, row.currentVersion()));
+                    count++;
+                } catch (Exception e) {
+                    LOG.error("job {} could not be loaded: {}", row.id(), e.getMessage());
+                }
+            }
+            if (page.size() < 500) {
+                return count;
+            }
+        }
+    }
+
+    /** Ensures this node runs the version the store says is current (another node may have changed it). */
+    public void refresh(String id) {
+        Optional<JobRow> row = jobs.find(id);
+        if (row.isEmpty()) {
+            loaded.remove(id);
+            return;
+        }
+        var current = loaded.current(id);
+        if (current == null || current.version() != row.get().currentVersion()) {
+            try {
+                JobDefinition job = json.treeToValue(definition(row.get()), JobDefinition.class);
+                loaded.install(compiler.compile(job, row.get().currentVersion()));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException("job " + id + " cannot be read: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private JobDefinition parse(JsonNode document) {
+        try {
+            return validator.parse(document, connections.get());
+        } catch (JobInvalidException e) {
+            throw ApiException.badRequest("the job document is not valid: " + e.problems().size() + " problem(s)",
+                    e.problems());
+        }
+    }
+
+    private JobRow write(JobDefinition job, JsonNode document, int version) {
+        byte[] bytes;
+        try {
+            bytes = json.writerWithDefaultPrettyPrinter().writeValueAsBytes(document);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        objects.put(ObjectPaths.version(job.id(), version), bytes, "application/json");
+        objects.put(ObjectPaths.definition(job.id()), bytes, "application/json");
+        return new JobRow(job.id(), job.name(), job.isEnabled(), job.tags(), version, ObjectPaths.definition(job.id()),
+                null, null);
+    }
+
+    private String checksum(JsonNode document) {
+        try {
+            byte[] canonical = json.writeValueAsString(document).getBytes(StandardCharsets.UTF_8);
+            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
+        } catch (NoSuchAlgorithmException | com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,9 @@
+package io.caravan.runtime.store;
+
+import java.time.Instant;
+import java.util.List;
+
+/** A job's row: metadata and the path of its definition. */
+public record JobRow(String id, String name, boolean enabled, List<String> tags, int currentVersion,
+        String definitionPath, Instant createdAt, Instant updatedAt) {
+}
