@@ -53,6 +53,9 @@ public final class Caravan implements AutoCloseable {
     private volatile Throwable failure;
     private CamelContext camel;
     private String generatedToken;
+    private String databaseUrl;
+    private String s3Endpoint;
+    private MinioClient minio;
 
     private Caravan(CaravanConfig config) {
         this.config = config;
@@ -101,7 +104,9 @@ public final class Caravan implements AutoCloseable {
         }
         Database db = Database.open(dbUrl, config.dbUser(), config.dbPassword(), config.workers() + 6);
         resources.push(db);
-        MinioClient minio = MinioClient.builder().endpoint(s3).credentials(accessKey, secretKey).region("us-east-1").build();
+        databaseUrl = dbUrl;
+        s3Endpoint = s3;
+        minio = MinioClient.builder().endpoint(s3).credentials(accessKey, secretKey).region("us-east-1").build();
         Wiring wiring = new Wiring(db, minio, local);
         main.configure().setName("caravan");
         main.addInitialProperty("camel.server.enabled", "true");
@@ -197,6 +202,26 @@ public final class Caravan implements AutoCloseable {
     /** The port the API listens on. */
     public int port() {
         return config.httpPort();
+    }
+
+    /** The JDBC URL of Caravan's own database. */
+    public String databaseUrl() {
+        return databaseUrl;
+    }
+
+    /** The S3 endpoint in use. */
+    public String s3Endpoint() {
+        return s3Endpoint;
+    }
+
+    /** A client of the object store in use. */
+    public MinioClient objectStoreClient() {
+        return minio;
+    }
+
+    /** The bucket in use. */
+    public String bucket() {
+        return config.s3Bucket();
     }
 
     /** The CamelContext of this node. */

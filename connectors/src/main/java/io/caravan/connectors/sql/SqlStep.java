@@ -110,20 +110,20 @@ public final class SqlStep implements StepKind<SqlConfig> {
         return output;
     }
 
-    /** The query's parameter names in order (Spring keeps its list package-private; this asks for each). */
+    /** The query's parameter names in order (Spring keeps its list package-private; it asks for each value). */
     private static List<String> names(ParsedSql parsed) {
         List<String> names = new java.util.ArrayList<>();
         NamedParameterUtils.buildValueArray(parsed, new org.springframework.jdbc.core.namedparam.AbstractSqlParameterSource() {
             @Override
             public boolean hasValue(String name) {
-                if (!names.contains(name)) {
-                    names.add(name);
-                }
                 return true;
             }
 
             @Override
             public Object getValue(String name) {
+                if (!names.contains(name)) {
+                    names.add(name);
+                }
                 return null;
             }
         }, null);

@@ -85,14 +85,17 @@ public final class ApiRoutes extends RouteBuilder {
         from("direct:" + name).routeId(name).process(processor);
     }
 
-    private void authenticate(Exchange exchange) {
+    /** Answers 401 and ends the exchange unless it carries a valid bearer token. */
+    private void authenticate(Exchange exchange) throws Exception {
         String header = exchange.getMessage().getHeader("Authorization", String.class);
         String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).strip() : null;
-        if (!tokens.isValid(token)) {
-            throw ApiException.unauthorized(token == null
-                    ? "send Authorization: Bearer <token>" : "the token is not valid");
-        }
         exchange.getMessage().removeHeader("Authorization");
+        if (!tokens.isValid(token)) {
+            // an exception thrown in an interceptor escapes the route's onException, so answer here
+            problem(exchange, ApiException.unauthorized(token == null
+                    ? "send Authorization: Bearer <token>" : "the token is not valid"));
+            exchange.setRouteStop(true);
+        }
     }
 
     private void problem(Exchange exchange, ApiException e) throws Exception {

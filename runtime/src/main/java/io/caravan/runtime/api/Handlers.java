@@ -68,8 +68,8 @@ public final class Handlers {
         int page = page(e);
         List<JobRow> rows = jobsPage(e, page);
         ObjectNode out = json.createObjectNode().put("page", page).put("size", PAGE_SIZE);
-        rows.forEach(r -> out.withArray("items").add(views.job(r, null)));
-        out.withArray("items");
+        var items = out.putArray("items");
+        rows.forEach(r -> items.add(views.job(r, null)));
         reply(e, 200, out);
     }
 
@@ -109,8 +109,8 @@ public final class Handlers {
 
     void run(Exchange e) throws Exception {
         String id = id(e);
-        JsonNode body = e.getMessage().getBody(String.class) == null || e.getMessage().getBody(String.class).isBlank()
-                ? json.createObjectNode() : body(e);
+        Object raw = e.getMessage().getBody();
+        JsonNode body = raw == null || raw instanceof String s && s.isBlank() ? json.createObjectNode() : body(e);
         JsonNode params = body.path("params");
         if (!params.isMissingNode() && !params.isObject()) {
             throw ApiException.badRequest("params must be an object", List.of(new Problem("$.params", "must be an object")));
@@ -168,6 +168,11 @@ public final class Handlers {
     }
 
     private JsonNode body(Exchange e) {
+        String type = e.getMessage().getHeader(Exchange.CONTENT_TYPE, "", String.class);
+        if (type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/")) {
+            throw new ApiException(415, "Unsupported Media Type", "send the body as JSON with Content-Type: application/json",
+                    List.of(new Problem("$", "is " + type + ", not JSON")));
+        }
         String text = e.getMessage().getBody(String.class);
         if (text == null || text.isBlank()) {
             throw ApiException.badRequest("the request needs a JSON body", List.of(new Problem("$", "is empty")));

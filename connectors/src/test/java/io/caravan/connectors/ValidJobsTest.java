@@ -1,0 +1,107 @@
+package io.caravan.connectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.caravan.job.validation.Problem;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Valid jobs validate without a problem; the shared examples (DESIGN §2) fail only for what is
+ * not built yet.
+ */
+class ValidJobsTest {
+
+    private static final Path DIR = JobFixtures.resourceDir("jobs/valid");
+
+    /** {@code shared/examples}, relative to the connectors module (Maven's working directory). */
+    private static final Path EXAMPLES = Path.of("../../shared/examples");
+
+    /** Step kinds the examples use that later issues build. */
+    private static final Set<String> FUTURE_KINDS = Set.of("csv.read", "csv.write", "xlsx.read", "xlsx.write",
+            "sftp.upload", "sftp.download", "s3.put", "s3.get", "ssh.exec", "transform");
+
+    /** Fields of existing kinds that the examples use and that kind does not have yet: kind.field. */
+    private static final Set<String> FUTURE_FIELDS = Set.of("http.saveAs", "sql.batch", "sql.rows");
+
+    private static final Pattern STEP = Pattern.compile("^\\$\\.steps\\[(\\d+)](\\.[A-Za-z]+)?$");
+    private static final Pattern UNDEFINED_PROPERTY = Pattern.compile("^property '([^']+)' is not defined in the schema");
+
+    static Stream<Arguments> fixtures() {
+        return JobFixtures.jobFiles(DIR).stream().map(f -> Arguments.of(f.getFileName().toString(), f));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("fixtures")
+    void validates(String name, Path file) {
+        List<Problem> problems = JobFixtures.validate(JobFixtures.read(file));
+
+        assertThat(problems).as("%s should be valid; problems:%n%s", name, JobFixtures.describe(problems)).isEmpty();
+    }
+
+    @Test
+    void thereAreSeveralValidFixtures() {
+        assertThat(JobFixtures.jobFiles(DIR)).hasSizeBetween(3, 10);
+    }
+
+    /**
+     * Each example parses, and its only problems are: a step of a kind not built yet, a connection
+     * other than {@code local}, or a field an existing kind does not have yet ({@link #FUTURE_FIELDS}).
+     * Expressions reading secrets, connections, row, trigger or webhook must raise nothing.
+     */
+    @TestFactory
+    Stream<DynamicTest> sharedExamplesFailOnlyForWhatIsNotBuiltYet() {
+        assumeTrue(Files.isDirectory(EXAMPLES), "no shared examples at " + EXAMPLES.toAbsolutePath().normalize());
+        List<Path> files = JobFixtures.jobFiles(EXAMPLES);
+        assertThat(files).as("job documents in %s", EXAMPLES).isNotEmpty();
+        return files.stream().map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> {
+            JsonNode job = JobFixtures.read(f);
+            assertThat(job.isObject()).as("%s is a JSON object", f.getFileName()).isTrue();
+            List<Problem> problems = JobFixtures.validate(job);
+            List<String> unexpected = problems.stream()
+                    .filter(p -> !notBuiltYet(job, p))
+                    .map(p -> p.path() + " | " + p.message())
+                    .toList();
+            assertThat(unexpected)
+                    .as("%s: problems not explained by missing kinds, fields or connections; all problems:%n%s",
+                            f.getFileName(), JobFixtures.describe(problems))
+                    .isEmpty();
+        }));
+    }
+
+    private static boolean notBuiltYet(JsonNode job, Problem problem) {
+        Matcher m = STEP.matcher(problem.path());
+        if (!m.matches()) {
+            return false;
+        }
+        JsonNode step = job.path("steps").path(Integer.parseInt(m.group(1)));
+        String type = step.path("type").asText();
+        String field = m.group(2);
+        if (".type".equals(field)) {
+            return FUTURE_KINDS.contains(type) && problem.message().startsWith("does not have a value in the enumeration");
+        }
+        if (".connection".equals(field)) {
+            String connection = step.path("connection").asText();
+            return !connection.equals("local")
+                    && problem.message().startsWith("unknown connection '" + connection + "'");
+        }
+        if (field == null) {
+            Matcher undefined = UNDEFINED_PROPERTY.matcher(problem.message());
+            return undefined.find() && FUTURE_FIELDS.contains(type + "." + undefined.group(1));
+        }
+        return false;
+    }
+}

@@ -1,0 +1,371 @@
+package io.caravan.job.compiler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.caravan.job.execution.ExecutionContext;
+import io.caravan.job.execution.ExecutionListener;
+import io.caravan.job.execution.StepStatus;
+import io.caravan.job.expression.Expressions;
+import io.caravan.job.model.JobDefinition;
+import io.caravan.job.step.StepCall;
+import io.caravan.job.step.StepException;
+import io.caravan.job.step.StepKind;
+import io.caravan.job.step.StepKinds;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.model.ProcessorDefinition;
+import org.apache.camel.model.RouteDefinition;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Compiles jobs into a real CamelContext and runs executions through them. */
+class JobCompilerTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Every step run, in order, as {@code <step>:<value>}. */
+    private final List<String> ran = new CopyOnWriteArrayList<>();
+
+    /** The step each checkpoint saw ({@link ExecutionContext#lastStep()}). */
+    private final List<String> checkpoints = new CopyOnWriteArrayList<>();
+
+    /** The steps the listener was told have started. */
+    private final List<String> started = new CopyOnWriteArrayList<>();
+
+    record EchoConfig(Object value) {
+    }
+
+    record FailConfig(String reason) {
+    }
+
+    /** Returns {@code {value: <rendered value>}}. */
+    final class EchoKind implements StepKind<EchoConfig> {
+        @Override
+        public String type() {
+            return "echo";
+        }
+
+        @Override
+        public Class<EchoConfig> configType() {
+            return EchoConfig.class;
+        }
+
+        @Override
+        public String description() {
+            return "Returns its value.";
+        }
+
+        @Override
+        public Object run(EchoConfig config, StepCall call) {
+            ran.add(call.stepId() + ":" + config.value());
+            Map<String, Object> output = new LinkedHashMap<>();
+            output.put("value", config.value());
+            return output;
+        }
+    }
+
+    /** Fails with a classified error, or an unclassified one when the reason is "crash". */
+    final class FailKind implements StepKind<FailConfig> {
+        @Override
+        public String type() {
+            return "fail";
+        }
+
+        @Override
+        public Class<FailConfig> configType() {
+            return FailConfig.class;
+        }
+
+        @Override
+        public String description() {
+            return "Fails.";
+        }
+
+        @Override
+        public Object run(FailConfig config, StepCall call) throws Exception {
+            ran.add(call.stepId() + ":" + config.reason());
+            if ("crash".equals(config.reason())) {
+                throw new IllegalStateException("kaboom");
+            }
+            throw new StepException("test.refused", "refused: " + config.reason(), false);
+        }
+    }
+
+    private final ExecutionListener listener = new ExecutionListener() {
+        @Override
+        public void stepStarted(ExecutionContext execution, String stepId) {
+            started.add(stepId);
+        }
+
+        @Override
+        public void stepCheckpointed(ExecutionContext execution, String stepId) {
+        }
+    };
+
+    private DefaultCamelContext camel;
+    private JobCompiler compiler;
+
+    @BeforeEach
+    void startCamel() throws Exception {
+        camel = new DefaultCamelContext();
+        camel.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(JobCompiler.CHECKPOINT_URI).routeId("test.checkpoint").process(exchange -> {
+                    ExecutionContext execution = ExecutionContext.of(exchange);
+                    checkpoints.add(String.valueOf(execution.lastStep()));
+                    if (execution.hasFailed()) {
+                        exchange.setRouteStop(true);
+                    }
+                });
+            }
+        });
+        camel.start();
+        compiler = new JobCompiler(new StepKinds(List.of(new EchoKind(), new FailKind())), new Expressions(), JSON);
+    }
+
+    @AfterEach
+    void stopCamel() {
+        camel.stop();
+    }
+
+    private CompiledJob deploy(String document) throws Exception {
+        CompiledJob compiled = compiler.compile(JSON.readValue(document, JobDefinition.class), 3);
+        camel.addRoutes(compiled.routes());
+        return compiled;
+    }
+
+    private ExecutionContext run(CompiledJob job, Map<String, Object> params) {
+        return run(job, ExecutionContext.start("exec-1", job.job().id(), job.version(), null, params, listener));
+    }
+
+    private ExecutionContext run(CompiledJob job, ExecutionContext execution) {
+        camel.createProducerTemplate().send(job.endpointUri(),
+                exchange -> exchange.setProperty(ExecutionContext.PROPERTY, execution));
+        return execution;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> output(ExecutionContext execution, String stepId) {
+        return (Map<String, Object>) execution.step(stepId).get("output");
+    }
+
+    // --- the route ----------------------------------------------------------------------------
+
+    @Test
+    void compilesOneRouteWithANodePerStepAndItsCheckpoint() throws Exception {
+        CompiledJob job = deploy("""
+            {"id": "orders", "name": "Orders", "steps": [
+              {"id": "fetch", "type": "echo", "value": 1},
+              {"id": "save", "type": "echo", "value": 2}]}""");
+
+        assertThat(job.routeId()).isEqualTo("job.orders");
+        assertThat(job.endpointUri()).isEqualTo("direct:job.orders");
+        assertThat(camel.getRoute("job.orders")).isNotNull();
+        assertThat(camel.getRoute("job.orders").getGroup()).isEqualTo(JobCompiler.ROUTE_GROUP);
+
+        RouteDefinition route = camel.getRouteDefinition("job.orders");
+        assertThat(route.getOutputs()).extracting(ProcessorDefinition::getId).containsExactly(
+                "orders.fetch", "orders.fetch.checkpoint", "orders.save", "orders.save.checkpoint");
+        assertThat(route.getDescriptionText()).isEqualTo("Orders (version 3)");
+    }
+
+    @Test
+    void refusesAStepOfUnknownKind() {
+        assertThatThrownBy(() -> compiler.compile(JSON.readValue(
+                "{\"id\": \"j\", \"steps\": [{\"id\": \"x\", \"type\": \"teleport\"}]}", JobDefinition.class), 1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("step 'x' has unknown type 'teleport'");
+    }
+
+    // --- running --------------------------------------------------------------------------------
+
+    @Test
+    void recordsEachStepOutputInTheContextAndLaterStepsReadIt() throws Exception {
+        CompiledJob job = deploy("""
+            {"id": "orders", "params": {"limit": {"type": "integer"}}, "steps": [
+              {"id": "first", "type": "echo", "value": {"n": "{{ params.limit }}", "ids": [1, 2]}},
+              {"id": "second", "type": "echo", "value": "{{ steps.first.output.value.n + 1 }}"},
+              {"id": "third", "type": "echo", "value": "got {{ steps.first.output.value.ids }}"}]}""");
+
+        ExecutionContext execution = run(job, Map.of("limit", 41));
+
+        assertThat(output(execution, "first")).isEqualTo(Map.of("value", Map.of("n", 41, "ids", List.of(1, 2))));
+        assertThat(output(execution, "second")).isEqualTo(Map.of("value", 42));
+        assertThat(output(execution, "third")).isEqualTo(Map.of("value", "got [1,2]"));
+        for (String step : List.of("first", "second", "third")) {
+            assertThat(execution.status(step)).isEqualTo(StepStatus.SUCCESS);
+            assertThat(execution.step(step)).containsEntry("attempts", 1).containsKeys("started_at", "completed_at");
+        }
+        assertThat(checkpoints).containsExactly("first", "second", "third");
+        assertThat(started).containsExactly("first", "second", "third");
+    }
+
+    @Test
+    void stepWhoseWhenIsFalseIsSkippedWithoutOutput() throws Exception {
+        CompiledJob job = deploy("""
+            {"id": "orders", "params": {"send": {"type": "boolean"}}, "steps": [
+              {"id": "maybe", "type": "echo", "when": "{{ params.send }}", "value": "sent"},
+              {"id": "always", "type": "echo", "when": "{{ !params.send }}", "value": "{{ steps.maybe.status }}"}]}""");
+
+        ExecutionContext execution = run(job, Map.of("send", false));
+
+        assertThat(execution.status("maybe")).isEqualTo(StepStatus.SKIPPED);
+        assertThat(execution.step("maybe")).doesNotContainKey("output").doesNotContainKey("error");
+        assertThat(output(execution, "always")).isEqualTo(Map.of("value", "SKIPPED"));
+        assertThat(ran).containsExactly("always:SKIPPED");
+        assertThat(checkpoints).containsExactly("maybe", "always");
+    }
+
+    @Test
+    void forEachRunsOncePerItemWithItemAndIndex() throws Exception {
+        CompiledJob job = deploy("""
+            {"id": "orders", "params": {"rows": {"type": "array"}}, "steps": [
+              {"id": "each", "type": "echo", "forEach": "{{ params.rows }}", "value": "{{ index }}:{{ item.id }}"},
+              {"id": "literal", "type": "echo", "forEach": [1, 2, 3], "value": "{{ item * 10 }}"},
+              {"id": "none", "type": "echo", "forEach": "{{ params.nothing }}", "value": "x"}]}""");
+
+        ExecutionContext execution = run(job, Map.of("rows", List.of(Map.of("id", "a"), Map.of("id", "b"))));
+
+        assertThat(execution.step("each").get("output")).isEqualTo(List.of(Map.of("value", "0:a"), Map.of("value", "1:b")));
+        assertThat(execution.step("literal").get("output"))
+                .isEqualTo(List.of(Map.of("value", 10), Map.of("value", 20), Map.of("value", 30)));
+        assertThat(execution.step("none").get("output")).isEqualTo(List.of());
+        assertThat(execution.status("none")).isEqualTo(StepStatus.SUCCESS);
+        assertThat(execution.scope()).doesNotContainKeys("item", "index");
+    }
+
+    @Test
+    void classifiedFailureIsRecordedAndStopsTheExecution() throws Exception {
+        CompiledJob job = deploy("""
+            {"id": "orders", "steps": [
+              {"id": "ok", "type": "echo", "value": 1},
+              {"id": "broken", "type": "fail", "reason": "no disk"},
+              {"id": "after", "type": "echo", "value": 2}]}""");
+
+        ExecutionContext execution = run(job, Map.of());
+
+        assertThat(execution.status("broken")).isEqualTo(StepStatus.FAILED);
+        assertThat(execution.step("broken").get("error"))
+                .isEqualTo(Map.of("type", "test.refused", "message", "refused: no disk"));
+        assertThat(execution.step("broken")).doesNotContainKey("output");
+        assertThat(execution.failedSteps()).containsExactly("broken");
+        assertThat(execution.step("after")).isNull();
+        assertThat(ran).containsExactly("ok:1", "broken:no disk");
+        assertThat(checkpoints).containsExactly("ok", "broken");
+    }
+
+    @Test
+    void unclassifiedFailureNamesTheStep() throws Exception {
+        CompiledJob job = deploy("""
+            {"id": "orders", "steps": [
+              {"id": "boom", "type": "fail", "reason": "crash"},
+              {"id": "after", "type": "echo", "value": 2}]}""");
+
+        ExecutionContext execution = run(job, Map.of());
+
+        assertThat(execution.status("boom")).isEqualTo(StepStatus.FAILED);
+        assertThat(execution.step("boom").get("error"))
+                .isEqualTo(Map.of("type", "IllegalStateException", "message", "step 'boom': kaboom"));
+        assertThat(execution.step("after")).isNull();
+    }
+
+    @Test
+    void stepFinishedBeforeAResumeIsNotRunAgain() throws Exception {
+        CompiledJob job = deploy("""
+            {"id": "orders", "steps": [
+              {"id": "first", "type": "echo", "value": "fresh"},
+              {"id": "second", "type": "echo", "value": "saw {{ steps.first.output.value }}"}]}""");
+        Map<String, Object> first = new LinkedHashMap<>();
+        first.put("status", "SUCCESS");
+        first.put("attempts", 1);
+        first.put("output", Map.of("value", "from checkpoint"));
+        Map<String, Object> checkpoint = new LinkedHashMap<>(
+                ExecutionContext.start("exec-1", "orders", 3, null, Map.of(), listener).data());
+        checkpoint.put("steps", new LinkedHashMap<>(Map.of("first", first)));
+
+        ExecutionContext execution = run(job, ExecutionContext.resume(checkpoint, listener));
+
+        assertThat(ran).containsExactly("second:saw from checkpoint");
+        assertThat(started).containsExactly("second");
+        assertThat(execution.step("first")).isSameAs(first).containsEntry("attempts", 1);
+        assertThat(output(execution, "second")).isEqualTo(Map.of("value", "saw from checkpoint"));
+    }
+
+    @Test
+    void expressionErrorNamesStepFieldAndExpression() throws Exception {
+        CompiledJob job = deploy("""
+            {"id": "orders", "steps": [
+              {"id": "bad", "type": "echo", "value": {"list": ["ok", "{{ missing > 1 }}"]}},
+              {"id": "after", "type": "echo", "value": 2}]}""");
+
+        ExecutionContext execution = run(job, Map.of());
+
+        assertThat(execution.status("bad")).isEqualTo(StepStatus.FAILED);
+        assertThat(execution.step("bad").get("error")).isEqualTo(Map.of("type", "expression",
+                "message", "step 'bad', field 'value.list[1]': expression 'missing > 1': variable 'missing' is undefined"));
+        assertThat(ran).isEmpty();
+    }
+
+    @Test
+    void whenThatIsNotABooleanFails() throws Exception {
+        CompiledJob job = deploy("""
+            {"id": "orders", "steps": [{"id": "w", "type": "echo", "when": "{{ 1 + 2 }}", "value": 1}]}""");
+
+        ExecutionContext execution = run(job, Map.of());
+
+        assertThat(execution.step("w").get("error")).isEqualTo(Map.of("type", "expression",
+                "message", "step 'w', field 'when': expected a boolean, got '3'"));
+    }
+
+    @Test
+    void forEachThatIsNotAListFails() throws Exception {
+        CompiledJob job = deploy("""
+            {"id": "orders", "steps": [{"id": "f", "type": "echo", "forEach": "{{ 'abc' }}", "value": 1}]}""");
+
+        ExecutionContext execution = run(job, Map.of());
+
+        assertThat(execution.step("f").get("error")).isEqualTo(Map.of("type", "expression",
+                "message", "step 'f', field 'forEach': expected a list, got string"));
+        assertThat(ran).isEmpty();
+    }
+
+    @Test
+    void configThatDoesNotFitTheKindFails() throws Exception {
+        CompiledJob job = deploy("""
+            {"id": "orders", "steps": [{"id": "c", "type": "fail", "reason": "x", "colour": "red"}]}""");
+
+        ExecutionContext execution = run(job, Map.of());
+
+        assertThat(execution.status("c")).isEqualTo(StepStatus.FAILED);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> error = (Map<String, Object>) execution.step("c").get("error");
+        assertThat(error).containsEntry("type", "config");
+        assertThat((String) error.get("message")).startsWith("step 'c': ").contains("colour");
+        assertThat(ran).isEmpty();
+    }
+
+    @Test
+    void executionsOfTheSameRouteDoNotShareState() throws Exception {
+        CompiledJob job = deploy("""
+            {"id": "orders", "params": {"n": {"type": "integer"}}, "steps": [
+              {"id": "only", "type": "echo", "when": "{{ params.n > 0 }}", "value": "{{ params.n }}"}]}""");
+
+        List<ExecutionContext> executions = new ArrayList<>();
+        for (int n : new int[] {1, 0, 2}) {
+            executions.add(run(job, Map.of("n", n)));
+        }
+
+        assertThat(executions).extracting(e -> e.status("only"))
+                .containsExactly(StepStatus.SUCCESS, StepStatus.SKIPPED, StepStatus.SUCCESS);
+        assertThat(output(executions.get(2), "only")).isEqualTo(Map.of("value", 2));
+    }
+}

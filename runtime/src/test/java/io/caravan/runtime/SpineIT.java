@@ -1,0 +1,225 @@
+package io.caravan.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** The spine end to end on a whole node: embedded PostgreSQL, embedded S3, a real HTTP stub. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SpineIT {
+
+    private TestNode node;
+    private Stub stub;
+
+    @BeforeAll
+    void start() throws Exception {
+        stub = new Stub();
+        node = TestNode.start();
+        create("""
+                {"id": "setup", "steps": [{"id": "table", "type": "sql", "connection": "local",
+                  "query": "create table if not exists items (id int primary key, name text not null)"}]}""");
+        assertThat(node.awaitEnd(node.run("setup", null)).get("status").asText()).isEqualTo("SUCCESS");
+    }
+
+    @AfterAll
+    void stop() {
+        if (node != null) {
+            node.close();
+        }
+        if (stub != null) {
+            stub.close();
+        }
+    }
+
+    @Test
+    void runsHttpSqlForEachSqlSetAndCheckpointsTheContextToS3() throws Exception {
+        create("""
+                {"id": "import-items", "params": {"prefix": {"type": "string", "default": "widget"}},
+                 "steps": [
+                  {"id": "fetch", "type": "http", "url": "%s"},
+                  {"id": "save", "type": "sql", "connection": "local", "forEach": "{{ steps.fetch.output.body.items }}",
+                   "query": "insert into items (id, name) values (:id, :name) on conflict (id) do update set name = excluded.name",
+                   "parameters": {"id": "{{ item.id }}", "name": "{{ item.name }}"}},
+                  {"id": "read", "type": "sql", "connection": "local",
+                   "query": "select id, name from items where name like :pattern order by id",
+                   "parameters": {"pattern": "{{ params.prefix + '%%' }}"}},
+                  {"id": "summary", "type": "set", "variables": {
+                     "count": "{{ steps.read.output.rowCount }}", "first": "{{ steps.read.output.rows[0].name }}"}}
+                 ]}""".formatted(stub.url("/items")));
+        String id = node.run("import-items", "{\"prefix\": \"widget-4\"}");
+        JsonNode execution = node.awaitEnd(id);
+
+        assertThat(execution.get("status").asText()).isEqualTo("SUCCESS");
+        assertThat(execution.get("progress").asInt()).isEqualTo(100);
+        assertThat(execution.get("steps")).extracting(s -> s.get("id").asText())
+                .containsExactly("fetch", "save", "read", "summary");
+        String path = "jobs/import-items/executions/" + id + "/context.json";
+        assertThat(execution.get("context_path").asText()).isEqualTo(path);
+
+        JsonNode context = node.object(path);
+        assertThat(context.at("/steps/fetch/output/status").asInt()).isEqualTo(200);
+        assertThat(context.at("/steps/fetch/output/body/items")).hasSize(3);
+        assertThat(context.at("/steps/save/output")).hasSize(3)
+                .allSatisfy(item -> assertThat(item.get("updated").asInt()).isEqualTo(1));
+        assertThat(context.at("/steps/read/output/rowCount").asInt()).isEqualTo(3);
+        assertThat(context.at("/steps/read/output/rows/1/name").asText()).isEqualTo("widget-42");
+        assertThat(context.at("/variables/count").asInt()).isEqualTo(3);
+        assertThat(context.at("/variables/first").asText()).isEqualTo("widget-41");
+        assertThat(context.at("/execution/job_version").asInt()).isEqualTo(1);
+        assertThat(context.at("/params/prefix").asText()).isEqualTo("widget-4");
+
+        List<String> row = executionRow(id);
+        assertThat(row).contains(path);
+        assertThat(String.join(" ", row)).as("the row holds the context's path, not its outputs")
+                .doesNotContain("widget-42").doesNotContain("rowCount");
+    }
+
+    @Test
+    void checkpointOfAStepIsInS3BeforeTheNextStepRuns() throws Exception {
+        create("""
+                {"id": "held", "steps": [
+                  {"id": "first", "type": "http", "url": "%s"},
+                  {"id": "second", "type": "http", "url": "%s"},
+                  {"id": "third", "type": "log", "message": "{{ steps.second.output.body.released }}"}
+                 ]}""".formatted(stub.url("/items"), stub.url("/hold/checkpoint")));
+        String id = node.run("held", null);
+        assertThat(stub.awaitArrival("checkpoint")).isTrue();
+
+        JsonNode during = node.object("jobs/held/executions/" + id + "/context.json");
+        assertThat(during).as("context.json written after step 1, while step 2 is held").isNotNull();
+        assertThat(during.at("/steps/first/status").asText()).isEqualTo("SUCCESS");
+        assertThat(during.at("/steps/first/output/body/items")).hasSize(3);
+        assertThat(during.at("/steps").has("second")).isFalse();
+        JsonNode running = node.json(node.call("GET", "/api/v1/executions/" + id, null));
+        assertThat(running.get("status").asText()).isEqualTo("RUNNING");
+        assertThat(running.get("current_step").asText()).isEqualTo("second");
+
+        stub.release("checkpoint");
+        assertThat(node.awaitEnd(id).get("status").asText()).isEqualTo("SUCCESS");
+        JsonNode after = node.object("jobs/held/executions/" + id + "/context.json");
+        assertThat(after.at("/steps/third/output/message").asText()).isEqualTo("checkpoint");
+    }
+
+    @Test
+    void aFailingStepFailsTheExecutionNamesTheStepAndKeepsEarlierOutputs() throws Exception {
+        create("""
+                {"id": "failing", "steps": [
+                  {"id": "prepare", "type": "set", "variables": {"answer": 42}},
+                  {"id": "call", "type": "http", "url": "%s"},
+                  {"id": "never", "type": "log", "message": "not reached"}
+                 ]}""".formatted(stub.url("/fail")));
+        String id = node.run("failing", null);
+        JsonNode execution = node.awaitEnd(id);
+
+        assertThat(execution.get("status").asText()).isEqualTo("FAILED");
+        assertThat(execution.at("/errors/0/step").asText()).isEqualTo("call");
+        assertThat(execution.at("/errors/0/type").asText()).isEqualTo("http.status");
+        assertThat(execution.at("/errors/0/message").asText()).contains("HTTP 500").contains("stub is down");
+        assertThat(execution.get("steps")).extracting(s -> s.get("id").asText()).containsExactly("prepare", "call");
+
+        JsonNode context = node.object(execution.get("context_path").asText());
+        assertThat(context.at("/steps/prepare/output/answer").asInt()).isEqualTo(42);
+        assertThat(context.at("/variables/answer").asInt()).isEqualTo(42);
+        assertThat(context.at("/steps/call/status").asText()).isEqualTo("FAILED");
+        assertThat(context.at("/steps/call/error/message").asText()).contains("HTTP 500");
+        assertThat(context.at("/steps").has("never")).isFalse();
+    }
+
+    @Test
+    void updatesReloadTheRouteLiveAndARunningExecutionFinishesOnItsVersion() throws Exception {
+        String v1 = """
+                {"id": "reloaded", "steps": [
+                  {"id": "wait", "type": "http", "url": "%s"},
+                  {"id": "old", "type": "log", "message": "version one"}]}""".formatted(stub.url("/hold/reload"));
+        String v2 = """
+                {"id": "reloaded", "steps": [
+                  {"id": "new", "type": "set", "variables": {"v": 2}},
+                  {"id": "later", "type": "log", "message": "version {{ variables.v }}"}]}""";
+        create(v1);
+        String first = node.run("reloaded", null);
+        assertThat(stub.awaitArrival("reload")).isTrue();
+
+        long t0 = System.nanoTime();
+        HttpResponse<String> put = node.call("PUT", "/api/v1/jobs/reloaded", v2);
+        assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+        assertThat((System.nanoTime() - t0) / 1_000_000).as("the update does not wait for the running execution")
+                .isLessThan(5_000);
+        assertThat(node.json(put).get("version").asInt()).isEqualTo(2);
+        String second = node.run("reloaded", null);
+
+        stub.release("reload");
+        JsonNode one = node.awaitEnd(first);
+        assertThat(one.get("status").asText()).isEqualTo("SUCCESS");
+        assertThat(one.get("job_version").asInt()).isEqualTo(1);
+        assertThat(one.get("steps")).extracting(s -> s.get("id").asText()).containsExactly("wait", "old");
+        JsonNode two = node.awaitEnd(second);
+        assertThat(two.get("status").asText()).isEqualTo("SUCCESS");
+        assertThat(two.get("job_version").asInt()).isEqualTo(2);
+        assertThat(two.get("steps")).extracting(s -> s.get("id").asText()).containsExactly("new", "later");
+        assertThat(node.object(two.get("context_path").asText()).at("/steps/later/output/message").asText())
+                .isEqualTo("version 2");
+        assertThat(node.caravan.camel().getRoute("job.reloaded")).isNotNull();
+        assertThat(node.caravan.camel().getRoute("job.reloaded").getDescription()).contains("version 2");
+        assertThat(node.object("jobs/reloaded/versions/1.json").at("/steps/1/id").asText()).isEqualTo("old");
+        assertThat(node.object("jobs/reloaded/definition.json").at("/steps/0/id").asText()).isEqualTo("new");
+
+        assertThat(node.call("DELETE", "/api/v1/jobs/reloaded", null).statusCode()).isEqualTo(204);
+        assertThat(node.caravan.camel().getRoute("job.reloaded")).isNull();
+        assertThat(node.call("GET", "/api/v1/jobs/reloaded", null).statusCode()).isEqualTo(404);
+        assertThat(node.call("POST", "/api/v1/jobs/reloaded/executions", "{}").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void routeIsServedAsYamlWithOneNamedNodePerStep() throws Exception {
+        create("""
+                {"id": "shown", "steps": [{"id": "a", "type": "log", "message": "x"},
+                  {"id": "b", "type": "set", "variables": {"y": 1}}]}""");
+        HttpResponse<String> route = node.call("GET", "/api/v1/jobs/shown/route", null);
+        assertThat(route.statusCode()).isEqualTo(200);
+        assertThat(route.body()).contains("id: job.shown").contains("id: shown.a").contains("id: shown.b")
+                .contains("uri: direct:job.shown");
+        var jmx = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        String context = node.caravan.camel().getManagementName();
+        for (String step : new String[] {"shown.a", "shown.b"}) {
+            var name = new javax.management.ObjectName(
+                    "org.apache.camel:context=" + context + ",type=processors,name=\"" + step + "\"");
+            assertThat(jmx.isRegistered(name)).as("JMX shows step %s by name", step).isTrue();
+        }
+    }
+
+    private void create(String job) throws Exception {
+        HttpResponse<String> r = node.call("POST", "/api/v1/jobs", job);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    }
+
+    /** Every column of the execution's row, as text. */
+    private List<String> executionRow(String id) throws Exception {
+        try (Connection c = DriverManager.getConnection(node.caravan.databaseUrl(), "postgres", "postgres");
+                PreparedStatement ps = c.prepareStatement("select * from executions where id = ?")) {
+            ps.setObject(1, UUID.fromString(id));
+            try (ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                ResultSetMetaData meta = rs.getMetaData();
+                List<String> values = new ArrayList<>();
+                for (int i = 1; i <= meta.getColumnCount(); i++) {
+                    values.add(String.valueOf(rs.getObject(i)));
+                }
+                return values;
+            }
+        }
+    }
+}
