@@ -82,6 +82,9 @@ public final class Caravan implements AutoCloseable {
 
     private void boot() throws Exception {
         long t0 = System.nanoTime();
+        // the embedded servers start side by side: each takes seconds, mostly class loading and I/O
+        java.util.concurrent.CompletableFuture<EmbeddedObjectStore> embeddedS3 = config.embeddedObjectStore()
+                ? java.util.concurrent.CompletableFuture.supplyAsync(this::startObjectStore) : null;
         String dbUrl = config.dbUrl();
         DataSource local = null;
         if (config.embeddedDatabase()) {
@@ -95,8 +98,8 @@ public final class Caravan implements AutoCloseable {
         String s3 = config.s3Endpoint();
         String accessKey = config.s3AccessKey();
         String secretKey = config.s3SecretKey();
-        if (config.embeddedObjectStore()) {
-            EmbeddedObjectStore store = EmbeddedObjectStore.start(config.dataDir().resolve("s3"));
+        if (embeddedS3 != null) {
+            EmbeddedObjectStore store = embeddedS3.join();
             resources.push(store);
             s3 = store.endpoint();
             accessKey = EmbeddedObjectStore.ACCESS_KEY;
@@ -139,6 +142,14 @@ public final class Caravan implements AutoCloseable {
                 (System.nanoTime() - t0) / 1_000_000);
         if (generatedToken != null) {
             System.out.println("\n  Caravan admin token (shown once, store it now): " + generatedToken + "\n");
+        }
+    }
+
+    private EmbeddedObjectStore startObjectStore() {
+        try {
+            return EmbeddedObjectStore.start(config.dataDir().resolve("s3"));
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the embedded S3 server: " + e.getMessage(), e);
         }
     }
 

@@ -33,6 +33,7 @@ public final class Expressions {
         functions.put(null, Functions.class);
         this.jexl = new JexlBuilder()
                 .features(features())
+                // RESTRICTED allows only java.* packages: Functions must be named or no function resolves
                 .permissions(new JexlPermissions.ClassPermissions(Functions.class))
                 .sandbox(sandbox())
                 .namespaces(functions)

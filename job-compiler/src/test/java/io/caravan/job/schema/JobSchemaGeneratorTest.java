@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.caravan.job.model.JobDefinition;
 import io.caravan.job.model.StepCommon;
@@ -107,7 +110,7 @@ class JobSchemaGeneratorTest {
             assertThat(step.path("additionalProperties").asBoolean()).isFalse();
             assertThat(step.path("type").asText()).isEqualTo("object");
             assertThat(step.at("/properties/type")).isEqualTo(
-                    new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().put("const", type));
+                    new ObjectMapper().createObjectNode().put("const", type));
             assertThat(step.at("/properties/id/pattern").asText()).isEqualTo(StepCommon.ID_PATTERN);
         }
     }
@@ -164,8 +167,7 @@ class JobSchemaGeneratorTest {
     }
 
     private static JsonNode propertyNames(JsonNode objectSchema) {
-        com.fasterxml.jackson.databind.node.ArrayNode names =
-                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+        ArrayNode names = JsonNodeFactory.instance.arrayNode();
         objectSchema.path("properties").fieldNames().forEachRemaining(names::add);
         return names;
     }
