@@ -49,7 +49,9 @@ public final class CheckpointRoute extends RouteBuilder {
     private static void written(Exchange exchange) {
         ExecutionContext execution = ExecutionContext.of(exchange);
         exchange.getMessage().setBody(null);
-        execution.listener().stepCheckpointed(execution, execution.lastStep());
+        if (execution.lastStep() != null) { // null when every step so far had finished before a resume
+            execution.listener().stepCheckpointed(execution, execution.lastStep());
+        }
         if (execution.hasFailed()) {
             exchange.setRouteStop(true);
         }
