@@ -45,6 +45,11 @@ final class TestNode implements AutoCloseable {
         return new TestNode(caravan, dir);
     }
 
+    /** A client of a node started some other way. */
+    static TestNode wrap(Caravan caravan, Path dataDir) {
+        return new TestNode(caravan, dataDir);
+    }
+
     static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
