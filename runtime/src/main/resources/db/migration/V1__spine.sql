@@ -36,6 +36,8 @@ create table executions (
     current_step  text,
     context_path  text        not null,
     node_id       text,
+    error_type    text,
+    error_message text,
     created_at    timestamptz not null default now(),
     started_at    timestamptz,
     completed_at  timestamptz

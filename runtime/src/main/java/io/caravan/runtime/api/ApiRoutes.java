@@ -34,6 +34,10 @@ public final class ApiRoutes extends RouteBuilder {
     @Override
     public void configure() {
         onException(ApiException.class).handled(true).process(e -> problem(e, e.getProperty(Exchange.EXCEPTION_CAUGHT, ApiException.class)));
+        onException(io.caravan.connectors.storage.ObjectStore.ObjectStoreException.class).handled(true).process(e -> {
+            LOG.warn("object store unavailable: {}", e.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class).getMessage());
+            problem(e, new ApiException(503, "Service Unavailable", "the object store cannot be reached; try again", null));
+        });
         onException(Exception.class).handled(true).process(e -> {
             Exception cause = e.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
             LOG.error("{} {} failed", e.getMessage().getHeader(Exchange.HTTP_METHOD), e.getMessage().getHeader(Exchange.HTTP_PATH), cause);

@@ -79,6 +79,9 @@ final class Views {
             steps.put(run.stepId(), step);
         }
         node.putArray("steps").addAll(steps.values());
+        if (row.errorMessage() != null) {
+            errors.addObject().putNull("step").put("type", row.errorType()).put("message", row.errorMessage());
+        }
         node.set("errors", errors);
     }
 

@@ -35,15 +35,29 @@ final class ExecutionRunner {
                 json.readValue(row.trigger(), MAP), json.readValue(row.params(), MAP),
                 new StoreListener(store, row.id(), job.job().steps().size()));
         Exchange done = producer.send(job.endpointUri(), e -> e.setProperty(ExecutionContext.PROPERTY, context));
-        String status;
         if (done.getException() != null) {
-            LOG.error("execution {} of job {} broke off: {}", row.id(), row.jobId(), done.getException().getMessage(),
-                    done.getException());
-            status = "FAILED";
-        } else {
-            status = context.hasFailed() ? "FAILED" : "SUCCESS";
+            brokeOff(row, context, done.getException());
+            return;
         }
+        String status = context.hasFailed() ? "FAILED" : "SUCCESS";
         store.finish(row.id(), status);
         LOG.debug("execution {} of job {} ended {}", row.id(), row.jobId(), status);
+    }
+
+    /**
+     * The route itself failed — most likely the checkpoint could not be written — so the step in
+     * flight cannot be called done: it is recorded as failed, and so is the execution.
+     */
+    private void brokeOff(ExecutionRow row, ExecutionContext context, Exception e) {
+        LOG.error("execution {} of job {} broke off: {}", row.id(), row.jobId(), e.getMessage(), e);
+        String message = (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        String step = context.lastStep();
+        if (step != null) {
+            Map<String, Object> state = context.step(step);
+            store.stepEnded(row.id(), step, ((Number) state.get("attempts")).intValue(), "FAILED", "checkpoint",
+                    "the context could not be checkpointed: " + message, java.time.Instant.now(),
+                    StoreListener.progress(context, row.totalSteps()));
+        }
+        store.finish(row.id(), "FAILED", "execution", "the execution broke off: " + message);
     }
 }

@@ -32,10 +32,11 @@ final class StoreListener implements ExecutionListener {
         Map<?, ?> error = (Map<?, ?>) step.get("error");
         store.stepEnded(id, stepId, attempt(step), (String) step.get("status"),
                 error == null ? null : (String) error.get("type"), error == null ? null : (String) error.get("message"),
-                Instant.parse((String) step.get("completed_at")), progress(execution));
+                Instant.parse((String) step.get("completed_at")), progress(execution, totalSteps));
     }
 
-    private int progress(ExecutionContext execution) {
+    /** The share of steps that have ended, 0–100. */
+    static int progress(ExecutionContext execution, int totalSteps) {
         Map<?, ?> steps = (Map<?, ?>) execution.data().get("steps");
         long ended = steps.values().stream().filter(s -> !"RUNNING".equals(((Map<?, ?>) s).get("status"))).count();
         return totalSteps == 0 ? 100 : (int) Math.min(100, ended * 100 / totalSteps);

@@ -92,7 +92,7 @@ public final class WorkerPool implements AutoCloseable {
         if (job == null) {
             if (loaded.current(row.jobId()) == null && !loaded.reloading().contains(row.jobId())) {
                 LOG.warn("execution {} of job {}: the job no longer exists", row.id(), row.jobId());
-                store.finish(row.id(), "FAILED");
+                store.finish(row.id(), "FAILED", "job.deleted", "job '" + row.jobId() + "' was deleted before it ran");
             } else {
                 store.requeue(row.id());
             }
@@ -102,7 +102,7 @@ public final class WorkerPool implements AutoCloseable {
             runner.run(row, job);
         } catch (Exception e) {
             LOG.error("execution {} of job {} failed to run: {}", row.id(), row.jobId(), e.getMessage(), e);
-            store.finish(row.id(), "FAILED");
+            store.finish(row.id(), "FAILED", "execution", "the execution could not run: " + e.getMessage());
         } finally {
             loaded.release(row.jobId());
         }

@@ -6,7 +6,7 @@ import java.util.UUID;
 
 /** An execution's row, with its step attempts when read whole. */
 public record ExecutionRow(UUID id, String jobId, Integer jobVersion, String status, String trigger, String params,
-        int totalSteps, int progress, String currentStep, String contextPath, String nodeId, Instant createdAt,
+        int totalSteps, int progress, String currentStep, String contextPath, String nodeId, String errorType, String errorMessage, Instant createdAt,
         Instant startedAt, Instant completedAt, List<StepRunRow> steps) {
 
     /** One attempt of one step. */

@@ -15,7 +15,8 @@ import java.util.UUID;
 public final class ExecutionStore {
 
     private static final String COLUMNS = "id, job_id, job_version, status, trigger::text as trigger,"
-            + " params::text as params, total_steps, progress, current_step, context_path, node_id, created_at,"
+            + " params::text as params, total_steps, progress, current_step, context_path, node_id, error_type, error_message,"
+            + " created_at,"
             + " started_at, completed_at";
 
     private final Database db;
@@ -121,12 +122,20 @@ public final class ExecutionStore {
 
     /** Ends an execution with a final status. */
     public void finish(UUID id, String status) {
+        finish(id, status, null, null);
+    }
+
+    /** Ends an execution with a final status and an error of the execution as a whole (not of a step). */
+    public void finish(UUID id, String status, String errorType, String errorMessage) {
         db.run(c -> {
             try (PreparedStatement ps = c.prepareStatement("update executions set status = ?, completed_at = now(),"
-                    + " progress = case when ? = 'SUCCESS' then 100 else progress end where id = ?")) {
+                    + " progress = case when ? = 'SUCCESS' then 100 else progress end, error_type = ?, error_message = ?"
+                    + " where id = ?")) {
                 ps.setString(1, status);
                 ps.setString(2, status);
-                ps.setObject(3, id);
+                ps.setString(3, errorType);
+                ps.setString(4, errorMessage);
+                ps.setObject(5, id);
                 return ps.executeUpdate();
             }
         });
@@ -194,7 +203,7 @@ public final class ExecutionStore {
 
     private static ExecutionRow withSteps(ExecutionRow r, List<ExecutionRow.StepRunRow> steps) {
         return new ExecutionRow(r.id(), r.jobId(), r.jobVersion(), r.status(), r.trigger(), r.params(), r.totalSteps(),
-                r.progress(), r.currentStep(), r.contextPath(), r.nodeId(), r.createdAt(), r.startedAt(),
+                r.progress(), r.currentStep(), r.contextPath(), r.nodeId(), r.errorType(), r.errorMessage(), r.createdAt(), r.startedAt(),
                 r.completedAt(), steps);
     }
 
@@ -202,7 +211,8 @@ public final class ExecutionStore {
         return new ExecutionRow(rs.getObject("id", UUID.class), rs.getString("job_id"),
                 rs.getObject("job_version", Integer.class), rs.getString("status"), rs.getString("trigger"),
                 rs.getString("params"), rs.getInt("total_steps"), rs.getInt("progress"), rs.getString("current_step"),
-                rs.getString("context_path"), rs.getString("node_id"), instant(rs, "created_at"),
+                rs.getString("context_path"), rs.getString("node_id"), rs.getString("error_type"),
+                rs.getString("error_message"), instant(rs, "created_at"),
                 instant(rs, "started_at"), instant(rs, "completed_at"), steps);
     }
 

@@ -1,0 +1,70 @@
+package io.caravan.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.caravan.runtime.config.CaravanConfig;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.gaul.s3proxy.S3Proxy;
+import org.gaul.s3proxy.auth.AuthenticationType;
+import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
+import org.junit.jupiter.api.Test;
+
+/** When the checkpoint cannot be written, the step is not called done and the execution fails with why. */
+class ObjectStoreOutageIT {
+
+    @Test
+    void aCheckpointThatCannotBeWrittenFailsTheExecutionWithAClearError() throws Exception {
+        Path dir = Files.createTempDirectory("caravan-outage");
+        int s3Port = TestNode.freePort();
+        S3Proxy s3 = s3(s3Port);
+        try (Stub stub = new Stub()) {
+            Caravan caravan = Caravan.start(CaravanConfig.from(Map.of(
+                    "CARAVAN_HTTP_PORT", String.valueOf(TestNode.freePort()),
+                    "CARAVAN_DATA_DIR", dir.toString(),
+                    "CARAVAN_S3_ENDPOINT", "http://127.0.0.1:" + s3Port,
+                    "CARAVAN_S3_ACCESS_KEY", "k",
+                    "CARAVAN_S3_SECRET_KEY", "secret",
+                    "CARAVAN_ADMIN_TOKEN", TestNode.TOKEN)));
+            try (TestNode node = TestNode.wrap(caravan, dir)) {
+                assertThat(node.call("POST", "/api/v1/jobs", """
+                        {"id": "outage", "steps": [
+                          {"id": "before", "type": "set", "variables": {"a": 1}},
+                          {"id": "held", "type": "http", "url": "%s"},
+                          {"id": "after", "type": "log", "message": "never"}]}""".formatted(stub.url("/hold/outage")))
+                        .statusCode()).isEqualTo(201);
+                String id = node.run("outage", null);
+                assertThat(stub.awaitArrival("outage")).isTrue();
+                s3.stop();
+                stub.release("outage");
+
+                JsonNode done = node.awaitEnd(id);
+                assertThat(done.get("status").asText()).isEqualTo("FAILED");
+                assertThat(done.get("steps")).extracting(s -> s.get("id").asText() + "=" + s.get("status").asText())
+                        .containsExactly("before=SUCCESS", "held=FAILED");
+                assertThat(done.at("/steps/1/error_type").asText()).isEqualTo("checkpoint");
+                assertThat(done.get("errors")).anySatisfy(e ->
+                        assertThat(e.get("message").asText()).startsWith("the execution broke off"));
+                var context = node.call("GET", "/api/v1/executions/" + id + "/context", null);
+                assertThat(context.statusCode()).isEqualTo(503);
+                assertThat(context.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+            }
+        } finally {
+            s3.stop();
+        }
+    }
+
+    private static S3Proxy s3(int port) throws Exception {
+        S3Proxy s3 = S3Proxy.builder().blobStore(new TransientNio2BlobStore())
+                .endpoint(URI.create("http://127.0.0.1:" + port))
+                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, "k", "secret").build();
+        s3.start();
+        while (!"STARTED".equals(s3.getState())) {
+            Thread.sleep(10);
+        }
+        return s3;
+    }
+}
