@@ -30,6 +30,7 @@ public final class CheckpointRoute extends RouteBuilder {
 
     @Override
     public void configure() {
+        errorHandler(noErrorHandler()); // a failed write goes back to the job's route and its worker
         from(JobCompiler.CHECKPOINT_URI).routeId(ROUTE_ID)
                 .process(this::serialize).id("caravan.checkpoint.serialize")
                 .to(store.uri(null)).id("caravan.checkpoint.write")

@@ -38,7 +38,7 @@ public final class ObjectStore {
 
     /** Writes an object whole. */
     public void put(String key, byte[] data, String contentType) {
-        Exchange result = producer.send(uri(null), e -> {
+        Exchange result = send(uri(null), key, e -> {
             e.getMessage().setBody(data);
             e.getMessage().setHeader(MinioConstants.OBJECT_NAME, key);
             e.getMessage().setHeader(MinioConstants.CONTENT_LENGTH, (long) data.length);
@@ -49,7 +49,7 @@ public final class ObjectStore {
 
     /** Reads an object whole, or null when there is none. */
     public byte[] get(String key) {
-        Exchange result = producer.send(uri("getObject"), e -> e.getMessage().setHeader(MinioConstants.OBJECT_NAME, key));
+        Exchange result = send(uri("getObject"), key, e -> e.getMessage().setHeader(MinioConstants.OBJECT_NAME, key));
         if (result.getException() != null) {
             if (isMissing(result.getException())) {
                 return null;
@@ -65,9 +65,18 @@ public final class ObjectStore {
 
     /** Removes an object; no error when there is none. */
     public void delete(String key) {
-        Exchange result = producer.send(uri("deleteObject"), e -> e.getMessage().setHeader(MinioConstants.OBJECT_NAME, key));
+        Exchange result = send(uri("deleteObject"), key, e -> e.getMessage().setHeader(MinioConstants.OBJECT_NAME, key));
         if (result.getException() != null && !isMissing(result.getException())) {
             rethrow(result, "delete", key);
+        }
+    }
+
+    /** Sends to camel-minio; a store that cannot even be reached (e.g. at producer start) is an ObjectStoreException too. */
+    private Exchange send(String uri, String key, org.apache.camel.Processor request) {
+        try {
+            return producer.send(uri, request);
+        } catch (RuntimeException e) {
+            throw new ObjectStoreException("cannot reach the object store for " + key + ": " + e.getMessage(), e);
         }
     }
 

@@ -5,8 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,12 +35,7 @@ public final class Tokens {
             store("admin-env", hash(configured), true);
             return null;
         }
-        boolean any = db.run(c -> {
-            try (PreparedStatement ps = c.prepareStatement("select 1 from api_tokens where revoked_at is null limit 1");
-                    ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
-        });
+        boolean any = !db.jdbc().queryForList("select 1 from api_tokens where revoked_at is null limit 1").isEmpty();
         if (any) {
             return null;
         }
@@ -54,16 +47,8 @@ public final class Tokens {
     }
 
     private void store(String id, byte[] hash, boolean replace) {
-        db.run(c -> {
-            try (PreparedStatement ps = c.prepareStatement("insert into api_tokens (id, name, token_hash, role)"
-                    + " values (?, ?, ?, 'admin') on conflict (id) do "
-                    + (replace ? "update set token_hash = excluded.token_hash, revoked_at = null" : "nothing"))) {
-                ps.setString(1, id);
-                ps.setString(2, id);
-                ps.setBytes(3, hash);
-                return ps.executeUpdate();
-            }
-        });
+        db.jdbc().update("insert into api_tokens (id, name, token_hash, role) values (?, ?, ?, 'admin') on conflict (id) do "
+                + (replace ? "update set token_hash = excluded.token_hash, revoked_at = null" : "nothing"), id, id, hash);
     }
 
     /** Whether a presented token is valid now. */
@@ -77,15 +62,9 @@ public final class Tokens {
         if (at != null && System.currentTimeMillis() - at < CACHE_MILLIS) {
             return true;
         }
-        boolean valid = db.run(c -> {
-            try (PreparedStatement ps = c.prepareStatement("select token_hash from api_tokens where token_hash = ?"
-                    + " and revoked_at is null and (expires_at is null or expires_at > now())")) {
-                ps.setBytes(1, hash);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() && MessageDigest.isEqual(rs.getBytes(1), hash);
-                }
-            }
-        });
+        boolean valid = db.jdbc().query("select token_hash from api_tokens where token_hash = ? and revoked_at is null"
+                + " and (expires_at is null or expires_at > now())", (rs, n) -> rs.getBytes(1), (Object) hash)
+                .stream().anyMatch(stored -> MessageDigest.isEqual(stored, hash));
         if (valid) {
             verified.put(key, System.currentTimeMillis());
         }

@@ -32,12 +32,7 @@ public final class ExecutionService {
     /** Enqueues a run of a job; returns the new execution's id. */
     public UUID enqueue(String jobId, Map<String, Object> given, Map<String, Object> trigger) {
         JobRow row = jobs.get(jobId);
-        JobDefinition job;
-        try {
-            job = json.treeToValue(jobs.definition(row), JobDefinition.class);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("job " + jobId + " cannot be read: " + e.getMessage(), e);
-        }
+        JobDefinition job = jobs.currentDefinition(row);
         if (!job.isEnabled()) {
             throw ApiException.conflict("job '" + jobId + "' is disabled");
         }

@@ -146,6 +146,22 @@ public final class JobService {
         }
     }
 
+    /**
+     * A job's definition at its current version: the one compiled into this node's route when
+     * that is current, else read from the object store.
+     */
+    public JobDefinition currentDefinition(JobRow row) {
+        var compiled = loaded.current(row.id());
+        if (compiled != null && compiled.version() == row.currentVersion()) {
+            return compiled.job();
+        }
+        try {
+            return json.treeToValue(definition(row), JobDefinition.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("job " + row.id() + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
     /** Ensures this node runs the version the store says is current (another node may have changed it). */
     public void refresh(String id) {
         Optional<JobRow> row = jobs.find(id);

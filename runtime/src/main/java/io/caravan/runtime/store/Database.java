@@ -2,24 +2,39 @@ package io.caravan.runtime.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import java.sql.Connection;
-import java.sql.SQLException;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
-/** Caravan's PostgreSQL: a connection pool whose schema Flyway has brought up to date. */
+/**
+ * Caravan's PostgreSQL: a connection pool whose schema Flyway has brought up to date, used
+ * through Spring's JdbcTemplate (on the class path already through camel-sql): every value is a
+ * bind parameter.
+ */
 public final class Database implements AutoCloseable {
 
     private final HikariDataSource dataSource;
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate transactions;
 
     private Database(HikariDataSource dataSource) {
         this.dataSource = dataSource;
+        this.jdbc = new JdbcTemplate(dataSource);
+        this.transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
     }
 
     /** Connects and migrates. */
     public static Database open(String url, String user, String password, int poolSize) {
         HikariDataSource ds = pool("caravan-store", url, user, password, poolSize);
-        Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+        try {
+            Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+        } catch (RuntimeException e) {
+            ds.close();
+            throw e;
+        }
         return new Database(ds);
     }
 
@@ -39,52 +54,18 @@ public final class Database implements AutoCloseable {
         return dataSource;
     }
 
-    /** Work inside one transaction: committed when it returns, rolled back when it throws. */
-    public <T> T transaction(Work<T> work) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+    /** Statements in autocommit mode. */
+    public JdbcTemplate jdbc() {
+        return jdbc;
     }
 
-    /** Work on one connection in autocommit mode. */
-    public <T> T run(Work<T> work) {
-        try (Connection c = dataSource.getConnection()) {
-            return work.run(c);
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+    /** Work inside one transaction: committed when it returns, rolled back when it throws. */
+    public <T> T transaction(Supplier<T> work) {
+        return transactions.execute(status -> work.get());
     }
 
     @Override
     public void close() {
         dataSource.close();
-    }
-
-    /** Work with a connection. */
-    @FunctionalInterface
-    public interface Work<T> {
-        T run(Connection connection) throws SQLException;
-    }
-
-    /** The store failed. */
-    public static final class StoreException extends RuntimeException {
-        public StoreException(SQLException cause) {
-            super(cause.getMessage(), cause);
-        }
-
-        /** The SQLSTATE of the failure. */
-        public String sqlState() {
-            return ((SQLException) getCause()).getSQLState();
-        }
     }
 }

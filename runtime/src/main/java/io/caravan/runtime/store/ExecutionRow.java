@@ -9,6 +9,12 @@ public record ExecutionRow(UUID id, String jobId, Integer jobVersion, String sta
         int totalSteps, int progress, String currentStep, String contextPath, String nodeId, String errorType, String errorMessage, Instant createdAt,
         Instant startedAt, Instant completedAt, List<StepRunRow> steps) {
 
+    /** The same execution with its step attempts. */
+    public ExecutionRow withSteps(List<StepRunRow> runs) {
+        return new ExecutionRow(id, jobId, jobVersion, status, trigger, params, totalSteps, progress, currentStep,
+                contextPath, nodeId, errorType, errorMessage, createdAt, startedAt, completedAt, List.copyOf(runs));
+    }
+
     /** One attempt of one step. */
     public record StepRunRow(String stepId, int attempt, String status, String errorType, String errorMessage,
             Instant startedAt, Instant completedAt) {
