@@ -215,6 +215,11 @@ public final class Caravan implements AutoCloseable {
         return config.httpPort();
     }
 
+    /** The admin token generated (and printed) at this start, or null when none was. */
+    public String generatedAdminToken() {
+        return generatedToken;
+    }
+
     /** The JDBC URL of Caravan's own database. */
     public String databaseUrl() {
         return databaseUrl;
