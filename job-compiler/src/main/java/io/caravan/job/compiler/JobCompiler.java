@@ -54,6 +54,9 @@ public final class JobCompiler {
         RouteBuilder routes = new RouteBuilder() {
             @Override
             public void configure() {
+                // a step records its own failure; anything else (a checkpoint that cannot be
+                // written) ends the exchange and is reported once, by the worker that sent it
+                errorHandler(noErrorHandler());
                 RouteDefinition route = from(endpointUri(job.id()))
                         .routeId(routeId(job.id()))
                         .routeGroup(ROUTE_GROUP)

@@ -23,6 +23,11 @@ public final class Template {
         return text != null && text.contains("{{") && PLACEHOLDER.matcher(text).find();
     }
 
+    /** Whether the text opens a placeholder it never closes, e.g. {@code "n {{ params.x"}. */
+    public static boolean hasUnclosed(String text) {
+        return text != null && PLACEHOLDER.matcher(text).replaceAll("").contains("{{");
+    }
+
     /** The expressions of every placeholder in the text, stripped. */
     public static List<String> expressions(String text) {
         List<String> found = new ArrayList<>();

@@ -11,7 +11,7 @@ import java.util.Set;
  */
 public record StepCommon(
         @JsonProperty(required = true)
-        @JsonPropertyDescription("Unique id of the step in the job: letters, digits, '_' and '-'.") String id,
+        @JsonPropertyDescription("Unique id of the step in the job: letters, digits and '_', read in expressions as steps.<id>.") String id,
         @JsonProperty(required = true) @JsonPropertyDescription("The step kind.") String type,
         @JsonPropertyDescription("A human-readable name.") String name,
         @JsonPropertyDescription("Expression yielding a boolean; when false the step is SKIPPED.") String when,
@@ -26,5 +26,5 @@ public record StepCommon(
             Set.of("id", "type", "name", "when", "forEach", "continueOnError", "retry", "timeout");
 
     /** The pattern a step id must match: also usable as an expression identifier. */
-    public static final String ID_PATTERN = "^[A-Za-z_][A-Za-z0-9_-]{0,62}$";
+    public static final String ID_PATTERN = "^[A-Za-z_][A-Za-z0-9_]{0,62}$";
 }

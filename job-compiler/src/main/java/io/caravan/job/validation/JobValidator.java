@@ -29,6 +29,7 @@ public final class JobValidator {
     private final ObjectNode schemaNode;
     private final JsonSchema schema;
     private final SemanticChecks semantics;
+    private final SchemaMessages messages;
 
     public JobValidator(StepKinds kinds, Expressions expressions, ObjectMapper json) {
         this.json = json;
@@ -40,6 +41,7 @@ public final class JobValidator {
                 .build();
         this.schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(schemaNode, config);
         this.semantics = new SemanticChecks(kinds, expressions, json);
+        this.messages = new SchemaMessages(schemaNode);
     }
 
     /** The schema documents are validated against (a copy). */
@@ -54,17 +56,12 @@ public final class JobValidator {
      */
     public List<Problem> validate(JsonNode document, Set<String> connections) {
         Problems problems = new Problems();
-        List<ValidationMessage> messages = schema.validate(document).stream()
-                .sorted(Comparator.comparing((ValidationMessage m) -> m.getInstanceLocation().toString())
-                        .thenComparing(ValidationMessage::getMessage))
+        List<Problem> translated = schema.validate(document).stream().map(messages::translate)
+                .distinct() // the same rule reached through two schema branches
+                .sorted(Comparator.comparing((Problem p) -> PathOrder.key(p.path())).thenComparing(Problem::message))
                 .toList();
-        Set<Problem> reported = new HashSet<>();
-        for (ValidationMessage m : messages) {
-            String path = m.getInstanceLocation().toString();
-            Problem problem = new Problem(path, stripPath(m.getMessage(), path));
-            if (reported.add(problem)) { // the same rule reached through two schema branches
-                problems.at(path.substring(1)).add("", problem.message());
-            }
+        for (Problem p : translated) {
+            problems.at(p.path().substring(1)).add("", p.message());
         }
         if (document != null && document.isObject()) {
             semantics.check((ObjectNode) document, connections, problems);
@@ -87,10 +84,5 @@ public final class JobValidator {
         } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
             throw new JobInvalidException(List.of(new Problem("$", "cannot be read: " + e.getMessage())));
         }
-    }
-
-    private static String stripPath(String message, String path) {
-        String prefix = path + ": ";
-        return message.startsWith(prefix) ? message.substring(prefix.length()) : message;
     }
 }

@@ -156,6 +156,9 @@ final class SemanticChecks {
 
         private void walk(JsonNode node, Problems at, String path, boolean itemVisible) {
             if (node.isTextual()) {
+                if (Template.hasUnclosed(node.asText())) {
+                    at.add(path, "has a '{{' without its '}}': write {{ expression }}");
+                }
                 for (String expression : Template.expressions(node.asText())) {
                     expression(expression, at, path, itemVisible);
                 }

@@ -279,47 +279,95 @@ class SemanticChecksTest {
     // --- schema tier --------------------------------------------------------------------------
 
     @Test
-    void unknownStepTypeIsOneEnumerationProblem() {
+    void unknownStepTypeIsOneProblemNamingTheKnownTypes() {
         assertOnly(validateSteps("""
             [{"id": "a", "type": "ecko"}]"""),
-                "$.steps[0].type", "does not have a value in the enumeration [\"echo\"]");
+                "$.steps[0].type", "unknown step type \"ecko\"; known: echo");
     }
 
     @Test
-    void unknownPropertyInsideAStepIsReportedInsideTheStep() {
+    void unknownPropertyInsideAStepIsReportedAtThatProperty() {
+        List<Problem> problems = validateSteps("""
+            [{"id": "a", "type": "echo", "extra": "hi"}]""");
+        assertOnly(problems, "$.steps[0].extra", "is not a field of an echo step");
+        assertThat(problems.get(0).message()).doesNotContain("did you mean");
+    }
+
+    @Test
+    void misspelledPropertySuggestsTheNearestField() {
         assertOnly(validateSteps("""
             [{"id": "a", "type": "echo", "mesage": "hi"}]"""),
-                "$.steps[0]", "property 'mesage' is not defined in the schema");
+                "$.steps[0].mesage", "is not a field of an echo step; did you mean 'message'?");
+    }
+
+    @Test
+    void misspelledPropertyInsideANestedObjectSuggestsFromThatObject() {
+        assertOnly(validateSteps("""
+            [{"id": "a", "type": "echo", "retry": {"delaay": "PT1S"}}]"""),
+                "$.steps[0].retry.delaay", "is not a field of 'retry' of an echo step; did you mean 'delay'?");
     }
 
     @Test
     void wrongTypeOfAStepProperty() {
         assertOnly(validateSteps("""
             [{"id": "a", "type": "echo", "continueOnError": "yes"}]"""),
-                "$.steps[0].continueOnError", "string found, boolean expected");
+                "$.steps[0].continueOnError", "must be a boolean, got a string");
+    }
+
+    @Test
+    void aStepThatIsNotAnObject() {
+        assertOnly(validateSteps("[\"a\"]"), "$.steps[0]", "must be an object, got a string");
     }
 
     @Test
     void missingSteps() {
-        assertOnly(validate("{\"id\": \"job\"}"), "$", "required property 'steps' not found");
+        assertOnly(validate("{\"id\": \"job\"}"), "$.steps", "is required in the job");
+    }
+
+    @Test
+    void missingStepIdIsReportedOnceAtTheId() {
+        assertOnly(validateSteps("[{\"type\": \"echo\"}]"), "$.steps[0].id", "is required in an echo step");
+    }
+
+    @Test
+    void missingStepTypeIsReportedAtTheType() {
+        assertOnly(validateSteps("[{\"id\": \"a\"}]"), "$.steps[0].type", "is required in a step");
     }
 
     @Test
     void jobIdPattern() {
         assertOnly(validate("{\"id\": \"Nightly_Orders\", \"steps\": [{\"id\": \"a\", \"type\": \"echo\"}]}"),
-                "$.id", "does not match the regex pattern ^[a-z0-9][a-z0-9-]{0,62}$");
+                "$.id", "must be 1 to 63 lower-case letters, digits or '-', starting with a letter or digit,"
+                        + " got \"Nightly_Orders\"");
     }
 
     @Test
     void stepIdPattern() {
         assertOnly(validateSteps("[{\"id\": \"1st step\", \"type\": \"echo\"}]"),
-                "$.steps[0].id", "does not match the regex pattern");
+                "$.steps[0].id", "must be 1 to 63 letters, digits or '_', starting with a letter or '_'"
+                        + " (so that expressions can read steps.<id>), got \"1st step\"");
+    }
+
+    @Test
+    void stepIdMayNotContainADash() {
+        assertOnly(validateSteps("[{\"id\": \"fetch-orders\", \"type\": \"echo\"}]"),
+                "$.steps[0].id", "must be 1 to 63 letters, digits or '_', starting with a letter or '_'"
+                        + " (so that expressions can read steps.<id>), got \"fetch-orders\"");
+        assertThat(validateSteps("[{\"id\": \"fetch_orders\", \"type\": \"echo\"}]")).isEmpty();
     }
 
     @Test
     void unknownTopLevelProperty() {
         assertOnly(validate("{\"id\": \"j\", \"step\": [], \"steps\": [{\"id\": \"a\", \"type\": \"echo\"}]}"),
-                "$", "property 'step' is not defined in the schema");
+                "$.step", "is not a field of the job; did you mean 'steps'?");
+    }
+
+    @Test
+    void noSuggestionForANameFarFromEveryField() {
+        List<Problem> problems =
+                validate("{\"id\": \"j\", \"x\": 1, \"steps\": [{\"id\": \"a\", \"type\": \"echo\"}]}");
+        assertOnly(problems, "$.x", "is not a field of the job");
+        assertThat(problems.get(0).message()).isEqualTo("is not a field of the job"); // no "did you mean 'id'?"
     }
 
     @Test
@@ -327,7 +375,7 @@ class SemanticChecksTest {
         assertThat(validateSteps("{\"date\": {\"type\": \"string\", \"required\": true}}",
                 "[{\"id\": \"a\", \"type\": \"echo\", \"message\": \"{{ params.date }}\"}]")).isEmpty();
         assertOnly(validateSteps("{\"date\": {\"type\": \"text\"}}", "[{\"id\": \"a\", \"type\": \"echo\"}]"),
-                "$.params.date.type", "does not have a value in the enumeration [\"string\", \"integer\"");
+                "$.params.date.type", "must be one of string, integer, number, boolean, array, object, got \"text\"");
     }
 
     @Test
@@ -335,18 +383,36 @@ class SemanticChecksTest {
         assertOnly(validate("""
             {"id": "j", "triggers": [{"type": "schedule", "timezone": "UTC"}],
              "steps": [{"id": "a", "type": "echo"}]}"""),
-                "$.triggers[0]", "required property 'cron' not found");
+                "$.triggers[0].cron", "is required in a schedule trigger");
         assertOnly(validate("""
             {"id": "j", "triggers": [{"type": "cron", "cron": "0 0 1 * * ?"}],
              "steps": [{"id": "a", "type": "echo"}]}"""),
-                "$.triggers[0].type", "does not have a value in the enumeration [\"schedule\", \"sftp\", \"webhook\"]");
+                "$.triggers[0].type", "unknown trigger type \"cron\"; known: schedule, sftp, webhook");
     }
 
     @Test
     void schemaProblemsComeBeforeSemanticOnes() {
         List<Problem> problems = validateSteps("""
             [{"id": "a", "type": "echo", "message": "{{ nope }}"}, {"id": "b", "type": "echo", "extra": 1}]""");
-        assertThat(problems).extracting(Problem::path).containsExactly("$.steps[1]", "$.steps[0].message");
+        assertThat(problems).extracting(Problem::path).containsExactly("$.steps[1].extra", "$.steps[0].message");
+    }
+
+    @Test
+    void schemaProblemsAreInDocumentOrder() {
+        StringBuilder steps = new StringBuilder("[");
+        for (int i = 0; i < 11; i++) {
+            steps.append(i == 0 ? "" : ", ").append("{\"id\": \"s").append(i).append("\", \"type\": \"echo\"")
+                    .append(i == 2 || i == 10 ? ", \"extra\": 1" : "").append("}");
+        }
+        assertThat(validateSteps(steps.append("]").toString())).extracting(Problem::path)
+                .containsExactly("$.steps[2].extra", "$.steps[10].extra");
+    }
+
+    @Test
+    void unclosedPlaceholder() {
+        assertOnly(validateSteps("{\"x\": {\"type\": \"string\"}}", """
+            [{"id": "a", "type": "echo", "message": "n {{ params.x "}]"""),
+                "$.steps[0].message", "has a '{{' without its '}}'");
     }
 
     @Test
