@@ -140,6 +140,20 @@ class SpineIT {
     }
 
     @Test
+    void aStepWithContinueOnErrorFailsAloneAndTheExecutionIsAPartialSuccess() throws Exception {
+        create("""
+                {"id": "lenient", "steps": [
+                  {"id": "optional", "type": "http", "url": "%s", "continueOnError": true},
+                  {"id": "after", "type": "set", "variables": {"went_on": true}}]}""".formatted(stub.url("/fail")));
+        JsonNode execution = node.awaitEnd(node.run("lenient", null));
+        assertThat(execution.get("status").asText()).isEqualTo("PARTIAL_SUCCESS");
+        assertThat(execution.get("steps")).extracting(s -> s.get("id").asText() + "=" + s.get("status").asText())
+                .containsExactly("optional=FAILED", "after=SUCCESS");
+        assertThat(execution.at("/errors/0/step").asText()).isEqualTo("optional");
+        assertThat(node.object(execution.get("context_path").asText()).at("/variables/went_on").asBoolean()).isTrue();
+    }
+
+    @Test
     void updatesReloadTheRouteLiveAndARunningExecutionFinishesOnItsVersion() throws Exception {
         String v1 = """
                 {"id": "reloaded", "steps": [

@@ -61,10 +61,10 @@ final class StepProcessor<C> implements Processor {
             StepCall call = new Call(exchange.getContext(), SharedProducer.of(exchange.getContext()), execution, id);
             execution.succeed(id, step.forEach() == null ? runOnce(scope, call) : runEach(scope, call));
         } catch (StepException e) {
-            execution.fail(id, e.type(), e.getMessage());
+            execution.fail(id, e.type(), e.getMessage(), step.continueOnError());
         } catch (Exception e) {
             LOG.debug("step {} of execution {} failed", id, execution.executionId(), e);
-            execution.fail(id, e.getClass().getSimpleName(), "step '" + id + "': " + describe(e));
+            execution.fail(id, e.getClass().getSimpleName(), "step '" + id + "': " + describe(e), step.continueOnError());
         }
     }
 

@@ -123,10 +123,23 @@ public final class ExecutionContext {
         end(stepId, StepStatus.SKIPPED);
     }
 
-    /** Records a step's failure. */
+    /** Records a step's failure, which ends the execution. */
     public void fail(String stepId, String type, String message) {
+        fail(stepId, type, message, false);
+    }
+
+    /**
+     * Records a step's failure.
+     *
+     * @param continued whether the step has {@code continueOnError}: the execution goes on and
+     *     ends PARTIAL_SUCCESS instead of FAILED
+     */
+    public void fail(String stepId, String type, String message, boolean continued) {
         Map<String, Object> step = end(stepId, StepStatus.FAILED);
         step.put("error", Map.of("type", type, "message", message));
+        if (continued) {
+            step.put("continued", true);
+        }
     }
 
     private Map<String, Object> end(String stepId, StepStatus status) {
@@ -151,10 +164,16 @@ public final class ExecutionContext {
         return lastStep;
     }
 
-    /** Whether a step has failed; the execution stops at the first failure. */
+    /** Whether a step has failed without {@code continueOnError}; the execution stops there. */
     public boolean hasFailed() {
-        return steps().values().stream()
-                .anyMatch(s -> StepStatus.FAILED.name().equals(((Map<?, ?>) s).get("status")));
+        return steps().values().stream().map(s -> (Map<?, ?>) s)
+                .anyMatch(s -> StepStatus.FAILED.name().equals(s.get("status")) && !Boolean.TRUE.equals(s.get("continued")));
+    }
+
+    /** Whether a step with {@code continueOnError} has failed: the execution is a partial success. */
+    public boolean hasContinuedFailures() {
+        return steps().values().stream().map(s -> (Map<?, ?>) s)
+                .anyMatch(s -> StepStatus.FAILED.name().equals(s.get("status")) && Boolean.TRUE.equals(s.get("continued")));
     }
 
     /** The ids of steps that have failed, in the order they ran. */

@@ -77,6 +77,8 @@ public final class Expressions {
                     .execute("getClass", "wait", "notify", "notifyAll", "hashCode")
                     .read("class");
         }
+        // one expression must not be able to fill the heap: 'a'.repeat(2000000000)
+        sandbox.get(String.class.getName()).execute().add("repeat");
         readOnly(sandbox, Map.class, "get", "getOrDefault", "containsKey", "containsValue", "isEmpty", "size",
                 "keySet", "values", "entrySet");
         readOnly(sandbox, List.class, "get", "size", "isEmpty", "contains", "containsAll", "indexOf", "lastIndexOf",

@@ -264,6 +264,23 @@ class JobCompilerTest {
     }
 
     @Test
+    void continueOnErrorRecordsTheFailureAndGoesOn() throws Exception {
+        CompiledJob job = deploy("""
+            {"id": "lenient", "steps": [
+              {"id": "broken", "type": "fail", "reason": "flaky", "continueOnError": true},
+              {"id": "after", "type": "echo", "value": 2}]}""");
+
+        ExecutionContext execution = run(job, Map.of());
+
+        assertThat(execution.status("broken")).isEqualTo(StepStatus.FAILED);
+        assertThat(execution.step("broken").get("continued")).isEqualTo(true);
+        assertThat(execution.status("after")).isEqualTo(StepStatus.SUCCESS);
+        assertThat(execution.hasFailed()).isFalse();
+        assertThat(execution.hasContinuedFailures()).isTrue();
+        assertThat(checkpoints).containsExactly("broken", "after");
+    }
+
+    @Test
     void unclassifiedFailureNamesTheStep() throws Exception {
         CompiledJob job = deploy("""
             {"id": "orders", "steps": [

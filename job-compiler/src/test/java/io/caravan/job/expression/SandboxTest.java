@@ -91,6 +91,7 @@ class SandboxTest {
         "'abc'.chars().iterator()",
         "'a,b'.split(',').getClass()",
         "(1..3).getClass()",
+        "'a'.repeat(2000000000)",
     })
     void yieldsNothing(String expression) {
         Object result;

@@ -39,7 +39,7 @@ final class ExecutionRunner {
             brokeOff(row, context, done.getException());
             return;
         }
-        String status = context.hasFailed() ? "FAILED" : "SUCCESS";
+        String status = context.hasFailed() ? "FAILED" : context.hasContinuedFailures() ? "PARTIAL_SUCCESS" : "SUCCESS";
         store.finish(row.id(), status);
         LOG.debug("execution {} of job {} ended {}", row.id(), row.jobId(), status);
     }
