@@ -109,6 +109,14 @@ class ExpressionsTest {
     void elvisDefaultsAMissingValue() {
         assertThat(eval("params.x ?: 'none'")).isEqualTo("none");
         assertThat(eval("params.date ?: 'none'")).isEqualTo("2026-11-21");
+        assertThat(eval("params.flag ?: 'none'")).as("elvis treats false as missing").isEqualTo("none");
+    }
+
+    @Test
+    void nullCoalescingDefaultsOnlyNull() {
+        assertThat(eval("params.nothing ?? 'none'")).isEqualTo("none");
+        assertThat(eval("params.flag ?? 'none'")).isEqualTo(false);
+        assertThat(eval("params.limit ?? 5")).isEqualTo(1000);
     }
 
     @Test
