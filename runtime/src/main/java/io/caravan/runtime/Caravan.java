@@ -43,6 +43,8 @@ import org.slf4j.LoggerFactory;
 public final class Caravan implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Caravan.class);
+    /** Largest request body the API reads; a job document is a few kilobytes. */
+    static final long MAX_BODY_BYTES = 4L * 1024 * 1024;
 
     private final CaravanConfig config;
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
@@ -115,6 +117,7 @@ public final class Caravan implements AutoCloseable {
         main.addInitialProperty("camel.server.enabled", "true");
         main.addInitialProperty("camel.server.port", String.valueOf(config.httpPort()));
         main.addInitialProperty("camel.server.host", "0.0.0.0");
+        main.addInitialProperty("camel.server.maxBodySize", String.valueOf(MAX_BODY_BYTES));
         main.addInitialProperty("camel.main.streamCachingEnabled", "false");
         main.addInitialProperty("camel.main.shutdownTimeout", "30");
         main.addInitialProperty("camel.rest.component", "platform-http");

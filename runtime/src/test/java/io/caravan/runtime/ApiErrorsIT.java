@@ -130,6 +130,14 @@ class ApiErrorsIT {
     }
 
     @Test
+    void anOversizedBodyIs413() throws Exception {
+        String huge = "{\"id\": \"big\", \"description\": \"" + "x".repeat((int) Caravan.MAX_BODY_BYTES) + "\"}";
+        HttpResponse<String> r = node.call("POST", "/api/v1/jobs", huge);
+        assertThat(r.statusCode()).isEqualTo(413);
+        assertThat(node.call("GET", "/api/v1/jobs/big", null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
     void aFormBodyIs415() throws Exception {
         var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(node.base() + "/api/v1/jobs"))
                 .header("Authorization", "Bearer " + TestNode.TOKEN)
