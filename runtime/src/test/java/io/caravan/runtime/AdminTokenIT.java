@@ -3,20 +3,19 @@ package io.caravan.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.caravan.runtime.config.CaravanConfig;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Without CARAVAN_ADMIN_TOKEN, the first start generates an admin token once and stores only its hash. */
 class AdminTokenIT {
 
     @Test
-    void firstStartGeneratesATokenOnceAndKeepsOnlyItsHash() throws Exception {
-        Path dir = Files.createTempDirectory("caravan-token");
+    void firstStartGeneratesATokenOnceAndKeepsOnlyItsHash(@TempDir Path dir) throws Exception {
         Map<String, String> config = Map.of("CARAVAN_HTTP_PORT", String.valueOf(TestNode.freePort()),
                 "CARAVAN_DATA_DIR", dir.toString());
         String token;

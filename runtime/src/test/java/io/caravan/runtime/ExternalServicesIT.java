@@ -10,7 +10,6 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -19,6 +18,7 @@ import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * With CARAVAN_DB_URL and CARAVAN_S3_ENDPOINT set, the same node uses those servers and starts
@@ -28,8 +28,7 @@ import org.junit.jupiter.api.Test;
 class ExternalServicesIT {
 
     @Test
-    void usesTheConfiguredPostgresAndS3() throws Exception {
-        Path dir = Files.createTempDirectory("caravan-external");
+    void usesTheConfiguredPostgresAndS3(@TempDir Path dir) throws Exception {
         S3Proxy s3 = S3Proxy.builder().blobStore(new TransientNio2BlobStore())
                 .endpoint(URI.create("http://127.0.0.1:0"))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, "external-key", "external-secret").build();

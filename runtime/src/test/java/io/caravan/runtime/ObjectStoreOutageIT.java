@@ -5,20 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.caravan.runtime.config.CaravanConfig;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** When the checkpoint cannot be written, the step is not called done and the execution fails with why. */
 class ObjectStoreOutageIT {
 
     @Test
-    void aCheckpointThatCannotBeWrittenFailsTheExecutionWithAClearError() throws Exception {
-        Path dir = Files.createTempDirectory("caravan-outage");
+    void aCheckpointThatCannotBeWrittenFailsTheExecutionWithAClearError(@TempDir Path dir) throws Exception {
         int s3Port = TestNode.freePort();
         S3Proxy s3 = s3(s3Port);
         try (Stub stub = new Stub()) {

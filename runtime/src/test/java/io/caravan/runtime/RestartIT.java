@@ -3,16 +3,15 @@ package io.caravan.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** With the embedded defaults, jobs, executions and contexts survive a restart on the same data dir. */
 class RestartIT {
 
     @Test
-    void dataSurvivesARestart() throws Exception {
-        Path dir = Files.createTempDirectory("caravan-restart");
+    void dataSurvivesARestart(@TempDir Path dir) throws Exception {
         int port = TestNode.freePort();
         String executionId;
         String contextPath;

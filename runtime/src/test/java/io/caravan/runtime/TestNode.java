@@ -26,14 +26,36 @@ final class TestNode implements AutoCloseable {
     final Path dataDir;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+    private boolean ownsDataDir;
+
     private TestNode(Caravan caravan, Path dataDir) {
         this.caravan = caravan;
         this.dataDir = dataDir;
     }
 
+    /** A node on a temporary data dir, removed when the node is closed. */
     static TestNode start() throws Exception {
         Path dir = Files.createTempDirectory("caravan-it");
-        return start(dir, freePort());
+        try {
+            TestNode node = start(dir, freePort());
+            node.ownsDataDir = true;
+            return node;
+        } catch (Exception | Error e) {
+            deleteTree(dir);
+            throw e;
+        }
+    }
+
+    /** Removes a directory and everything in it (an embedded PostgreSQL leaves ~60 MB). */
+    static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     static TestNode start(Path dir, int port) throws Exception {
@@ -121,5 +143,8 @@ final class TestNode implements AutoCloseable {
     @Override
     public void close() {
         caravan.close();
+        if (ownsDataDir) {
+            deleteTree(dataDir);
+        }
     }
 }
