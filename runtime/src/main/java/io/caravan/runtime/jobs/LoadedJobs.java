@@ -33,7 +33,10 @@ public final class LoadedJobs {
     private static final class Slot {
         CompiledJob current;
         int running;
+        /** The latest change not yet applied; an older one it replaces is never applied. */
         Consumer<Slot> pending;
+        /** A thread is applying changes: no execution may enter meanwhile. */
+        boolean swapping;
     }
 
     /** Adds or replaces a job's route, now or when its running executions have ended. */
@@ -56,49 +59,49 @@ public final class LoadedJobs {
         Slot slot;
         synchronized (this) {
             slot = slots.computeIfAbsent(jobId, id -> new Slot());
-            if (slot.running > 0) {
-                slot.pending = action;
+            slot.pending = action;
+            if (slot.running > 0 || slot.swapping) {
                 LOG.info("job {} changed while {} execution(s) run; its route is swapped when they end", jobId,
                         slot.running);
                 return;
             }
+            slot.swapping = true;
         }
-        apply(jobId, slot, action);
+        drain(jobId, slot);
     }
 
     /**
      * Enters a job's route for one execution, or null when the job has no route here or a swap
-     * is pending (the execution then stays queued). Pair with {@link #release}.
+     * is pending or under way (the execution then stays queued). Pair with {@link #release}.
      */
     public synchronized CompiledJob acquire(String jobId) {
         Slot slot = slots.get(jobId);
-        if (slot == null || slot.current == null || slot.pending != null) {
+        if (slot == null || slot.current == null || slot.pending != null || slot.swapping) {
             return null;
         }
         slot.running++;
         return slot.current;
     }
 
-    /** Leaves a job's route; the last one out applies a pending swap. */
+    /** Leaves a job's route; the last one out applies a pending change. */
     public void release(String jobId) {
-        Consumer<Slot> pending;
         Slot slot;
         synchronized (this) {
             slot = slots.get(jobId);
             slot.running--;
-            if (slot.running > 0 || slot.pending == null) {
+            if (slot.running > 0 || slot.pending == null || slot.swapping) {
                 return;
             }
-            pending = slot.pending;
+            slot.swapping = true;
         }
-        apply(jobId, slot, pending);
+        drain(jobId, slot);
     }
 
-    /** Jobs whose swap is pending: workers leave their executions queued. */
+    /** Jobs whose swap is pending or under way: workers leave their executions queued. */
     public synchronized Set<String> reloading() {
         Set<String> ids = new java.util.HashSet<>();
         slots.forEach((id, slot) -> {
-            if (slot.pending != null) {
+            if (slot.pending != null || slot.swapping) {
                 ids.add(id);
             }
         });
@@ -111,18 +114,34 @@ public final class LoadedJobs {
         return slot == null ? null : slot.current;
     }
 
-    private void apply(String jobId, Slot slot, Consumer<Slot> action) {
-        // applied under the slot's monitor so two swaps of one job never interleave
-        synchronized (slot) {
-            action.accept(slot);
-        }
-        synchronized (this) {
-            if (slot.running == 0) {
+    /**
+     * Applies changes until none is pending, on the thread that set {@code swapping}; changes
+     * that arrive meanwhile are picked up by the same loop, so they apply in the order made.
+     */
+    private void drain(String jobId, Slot slot) {
+        RuntimeException failure = null;
+        while (true) {
+            Consumer<Slot> action;
+            synchronized (this) {
+                action = slot.pending;
                 slot.pending = null;
+                if (action == null) {
+                    slot.swapping = false;
+                    if (slot.current == null && slot.running == 0) {
+                        slots.remove(jobId, slot);
+                    }
+                    break;
+                }
             }
-            if (slot.current == null && slot.pending == null && slot.running == 0) {
-                slots.remove(jobId, slot);
+            try {
+                action.accept(slot);
+            } catch (RuntimeException e) {
+                LOG.error("the route of job {} could not be changed: {}", jobId, e.getMessage(), e);
+                failure = e;
             }
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 
