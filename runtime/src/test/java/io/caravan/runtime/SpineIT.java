@@ -198,6 +198,42 @@ class SpineIT {
     }
 
     @Test
+    void concurrentUpdatesLeaveTheDefinitionOfTheVersionThatWon() throws Exception {
+        create("""
+                {"id": "contested", "steps": [{"id": "s", "type": "log", "message": "v1"}]}""");
+        List<CompletableFuture<HttpResponse<String>>> puts = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            String body = """
+                    {"id": "contested", "description": "writer %d", "steps": [{"id": "s", "type": "log", "message": "w%d"}]}"""
+                    .formatted(i, i);
+            puts.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    return node.call("PUT", "/api/v1/jobs/contested", body);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }));
+        }
+        java.util.Map<Integer, String> winners = new java.util.HashMap<>();
+        for (int i = 0; i < puts.size(); i++) {
+            HttpResponse<String> r = puts.get(i).get();
+            assertThat(r.statusCode()).as(r.body()).isIn(200, 409);
+            if (r.statusCode() == 200) {
+                winners.put(node.json(r).get("version").asInt(), "writer " + i);
+            }
+        }
+        assertThat(winners).isNotEmpty();
+        JsonNode job = node.json(node.call("GET", "/api/v1/jobs/contested", null));
+        int version = job.get("version").asInt();
+        assertThat(version).isEqualTo(1 + winners.size());
+        assertThat(job.at("/definition/description").asText()).isEqualTo(winners.get(version));
+        for (var winner : winners.entrySet()) {
+            assertThat(node.object("jobs/contested/versions/" + winner.getKey() + ".json").at("/description").asText())
+                    .isEqualTo(winner.getValue());
+        }
+    }
+
+    @Test
     void routeIsServedAsYamlWithOneNamedNodePerStep() throws Exception {
         create("""
                 {"id": "shown", "steps": [{"id": "a", "type": "log", "message": "x"},

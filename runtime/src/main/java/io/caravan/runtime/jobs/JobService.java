@@ -62,8 +62,9 @@ public final class JobService {
         if (jobs.find(job.id()).isPresent()) {
             throw ApiException.conflict("a job with id '" + job.id() + "' exists already");
         }
-        JobRow row = write(job, document, 1);
-        if (!jobs.create(row, ObjectPaths.version(job.id(), 1), checksum(document), author)) {
+        JobRow row = row(job, 1);
+        if (!jobs.create(row, ObjectPaths.version(job.id(), 1), checksum(document), author,
+                () -> write(job.id(), document, 1))) {
             throw ApiException.conflict("a job with id '" + job.id() + "' exists already");
         }
         loaded.install(compiler.compile(job, 1));
@@ -84,8 +85,9 @@ public final class JobService {
         JobRow current = jobs.find(id).orElseThrow(() -> ApiException.notFound("no job '" + id + "'"));
         JobDefinition job = parse(document);
         int version = current.currentVersion() + 1;
-        JobRow row = write(job, document, version);
-        if (!jobs.update(row, current.currentVersion(), ObjectPaths.version(id, version), checksum(document), author)) {
+        JobRow row = row(job, version);
+        if (!jobs.update(row, current.currentVersion(), ObjectPaths.version(id, version), checksum(document), author,
+                () -> write(id, document, version))) {
             throw ApiException.conflict("job '" + id + "' was changed or deleted meanwhile; read it and try again");
         }
         loaded.install(compiler.compile(job, version));
@@ -189,15 +191,19 @@ public final class JobService {
         }
     }
 
-    private JobRow write(JobDefinition job, JsonNode document, int version) {
+    /** Writes a version's document and makes it the current definition. */
+    private void write(String jobId, JsonNode document, int version) {
         byte[] bytes;
         try {
             bytes = json.writerWithDefaultPrettyPrinter().writeValueAsBytes(document);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        objects.put(ObjectPaths.version(job.id(), version), bytes, "application/json");
-        objects.put(ObjectPaths.definition(job.id()), bytes, "application/json");
+        objects.put(ObjectPaths.version(jobId, version), bytes, "application/json");
+        objects.put(ObjectPaths.definition(jobId), bytes, "application/json");
+    }
+
+    private static JobRow row(JobDefinition job, int version) {
         return new JobRow(job.id(), job.name(), job.isEnabled(), job.tags(), version, ObjectPaths.definition(job.id()),
                 null, null);
     }

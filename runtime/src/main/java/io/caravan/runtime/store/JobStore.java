@@ -21,8 +21,12 @@ public final class JobStore {
         this.jdbc = db.jdbc();
     }
 
-    /** Inserts a new job with its first version; false when the id is taken. */
-    public boolean create(JobRow job, String versionPath, String checksum, String author) {
+    /**
+     * Inserts a new job with its first version and runs {@code writeObjects} inside the same
+     * transaction (a failure there rolls the rows back); false, with nothing written, when the
+     * id is taken — a concurrent creator waits on the id's index entry until the first commits.
+     */
+    public boolean create(JobRow job, String versionPath, String checksum, String author, Runnable writeObjects) {
         return db.transaction(() -> {
             int inserted = jdbc.update("insert into jobs (id, name, enabled, tags, current_version, definition_path)"
                     + " values (?, ?, ?, ?, ?, ?) on conflict (id) do nothing", job.id(), job.name(), job.enabled(),
@@ -31,15 +35,19 @@ public final class JobStore {
                 return false;
             }
             insertVersion(job, versionPath, checksum, author);
+            writeObjects.run();
             return true;
         });
     }
 
     /**
-     * Records a new version if the job is still at {@code expectedVersion}; false when it was
-     * deleted or changed meanwhile.
+     * Records a new version if the job is still at {@code expectedVersion} and runs
+     * {@code writeObjects} while holding the job's row lock, so concurrent updates of one job
+     * write their objects one after the other and a loser writes nothing; false when the job
+     * was deleted or changed meanwhile.
      */
-    public boolean update(JobRow job, int expectedVersion, String versionPath, String checksum, String author) {
+    public boolean update(JobRow job, int expectedVersion, String versionPath, String checksum, String author,
+            Runnable writeObjects) {
         return db.transaction(() -> {
             int updated = jdbc.update("update jobs set name = ?, enabled = ?, tags = ?, current_version = ?,"
                     + " updated_at = now() where id = ? and current_version = ?", job.name(), job.enabled(),
@@ -48,6 +56,7 @@ public final class JobStore {
                 return false;
             }
             insertVersion(job, versionPath, checksum, author);
+            writeObjects.run();
             return true;
         });
     }
