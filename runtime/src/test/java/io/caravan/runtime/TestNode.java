@@ -35,9 +35,14 @@ final class TestNode implements AutoCloseable {
 
     /** A node on a temporary data dir, removed when the node is closed. */
     static TestNode start() throws Exception {
+        return start(4);
+    }
+
+    /** A node with this many workers on a temporary data dir, removed when the node is closed. */
+    static TestNode start(int workers) throws Exception {
         Path dir = Files.createTempDirectory("caravan-it");
         try {
-            TestNode node = start(dir, freePort());
+            TestNode node = start(dir, freePort(), workers);
             node.ownsDataDir = true;
             return node;
         } catch (Exception | Error e) {
@@ -59,11 +64,15 @@ final class TestNode implements AutoCloseable {
     }
 
     static TestNode start(Path dir, int port) throws Exception {
+        return start(dir, port, 4);
+    }
+
+    private static TestNode start(Path dir, int port, int workers) throws Exception {
         Caravan caravan = Caravan.start(CaravanConfig.from(Map.of(
                 "CARAVAN_HTTP_PORT", String.valueOf(port),
                 "CARAVAN_DATA_DIR", dir.toString(),
                 "CARAVAN_ADMIN_TOKEN", TOKEN,
-                "CARAVAN_WORKERS", "4")));
+                "CARAVAN_WORKERS", String.valueOf(workers))));
         return new TestNode(caravan, dir);
     }
 

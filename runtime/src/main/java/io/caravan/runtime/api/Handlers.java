@@ -61,7 +61,7 @@ public final class Handlers {
     void createJob(Exchange e) throws Exception {
         JobRow row = jobs.create(body(e), "admin");
         e.getMessage().setHeader("Location", "/api/v1/jobs/" + row.id());
-        reply(e, 201, views.job(jobs.get(row.id()), null));
+        reply(e, 201, views.job(row, null));
     }
 
     void listJobs(Exchange e) throws Exception {
@@ -83,9 +83,7 @@ public final class Handlers {
     }
 
     void updateJob(Exchange e) throws Exception {
-        String id = id(e);
-        jobs.update(id, body(e), "admin");
-        reply(e, 200, views.job(jobs.get(id), null));
+        reply(e, 200, views.job(jobs.update(id(e), body(e), "admin"), null));
     }
 
     void deleteJob(Exchange e) {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.caravan.job.compiler.CompiledJob;
 import io.caravan.job.execution.ExecutionContext;
+import io.caravan.job.params.ParamBinder;
+import io.caravan.job.validation.Problems;
 import io.caravan.runtime.store.ExecutionRow;
 import io.caravan.runtime.store.ExecutionStore;
 import java.util.Map;
@@ -22,21 +24,34 @@ final class ExecutionRunner {
     private final ExecutionStore store;
     private final ProducerTemplate producer;
     private final ObjectMapper json;
+    private final ParamBinder binder;
 
     ExecutionRunner(ExecutionStore store, ProducerTemplate producer, ObjectMapper json) {
         this.store = store;
         this.producer = producer;
         this.json = json;
+        this.binder = new ParamBinder(json);
     }
 
     void run(ExecutionRow row, CompiledJob job) throws Exception {
-        store.setVersion(row.id(), job.version());
+        Map<String, Object> params = json.readValue(row.params(), MAP);
+        if (row.jobVersion() == null || row.jobVersion() != job.version()) {
+            // enqueued against another version (the job changed meanwhile): check them against this one
+            Problems problems = new Problems();
+            params = binder.bind(job.job(), params, problems);
+            if (!problems.isEmpty()) {
+                store.finish(row.id(), "FAILED", "params", "the parameters do not fit version " + job.version() + ": "
+                        + problems.list().stream().map(p -> p.path() + " " + p.message()).toList());
+                return;
+            }
+        }
+        store.setVersion(row.id(), job.version(), job.job().steps().size());
         ExecutionContext context = ExecutionContext.start(row.id().toString(), row.jobId(), job.version(),
-                json.readValue(row.trigger(), MAP), json.readValue(row.params(), MAP),
+                json.readValue(row.trigger(), MAP), params,
                 new StoreListener(store, row.id(), job.job().steps().size()));
         Exchange done = producer.send(job.endpointUri(), e -> e.setProperty(ExecutionContext.PROPERTY, context));
         if (done.getException() != null) {
-            brokeOff(row, context, done.getException());
+            brokeOff(row, context, job.job().steps().size(), done.getException());
             return;
         }
         String status = context.hasFailed() ? "FAILED" : context.hasContinuedFailures() ? "PARTIAL_SUCCESS" : "SUCCESS";
@@ -48,7 +63,7 @@ final class ExecutionRunner {
      * The route itself failed — most likely the checkpoint could not be written — so the step in
      * flight cannot be called done: it is recorded as failed, and so is the execution.
      */
-    private void brokeOff(ExecutionRow row, ExecutionContext context, Exception e) {
+    private void brokeOff(ExecutionRow row, ExecutionContext context, int totalSteps, Exception e) {
         LOG.error("execution {} of job {} broke off: {}", row.id(), row.jobId(), e.getMessage(), e);
         String message = (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         String step = context.lastStep();
@@ -56,7 +71,7 @@ final class ExecutionRunner {
             Map<String, Object> state = context.step(step);
             store.stepEnded(row.id(), step, ((Number) state.get("attempts")).intValue(), "FAILED", "checkpoint",
                     "the context could not be checkpointed: " + message, java.time.Instant.now(),
-                    StoreListener.progress(context, row.totalSteps()));
+                    StoreListener.progress(context, totalSteps));
         }
         store.finish(row.id(), "FAILED", "execution", "the execution broke off: " + message);
     }

@@ -87,6 +87,16 @@ public final class WorkerPool implements AutoCloseable {
             return false;
         }
         ExecutionRow row = claimed.get();
+        try {
+            runClaimed(row);
+        } catch (Exception e) {
+            LOG.error("execution {} of job {} could not run: {}", row.id(), row.jobId(), e.getMessage(), e);
+            failQuietly(row, "the execution could not run: " + e.getMessage());
+        }
+        return true;
+    }
+
+    private void runClaimed(ExecutionRow row) throws Exception {
         jobs.refresh(row.jobId());
         CompiledJob job = loaded.acquire(row.jobId());
         if (job == null) {
@@ -96,17 +106,22 @@ public final class WorkerPool implements AutoCloseable {
             } else {
                 store.requeue(row.id());
             }
-            return true;
+            return;
         }
         try {
             runner.run(row, job);
-        } catch (Exception e) {
-            LOG.error("execution {} of job {} failed to run: {}", row.id(), row.jobId(), e.getMessage(), e);
-            store.finish(row.id(), "FAILED", "execution", "the execution could not run: " + e.getMessage());
         } finally {
             loaded.release(row.jobId());
         }
-        return true;
+    }
+
+    /** Marks a claimed execution FAILED; if even that fails, it stays RUNNING for recovery to find. */
+    private void failQuietly(ExecutionRow row, String message) {
+        try {
+            store.finish(row.id(), "FAILED", "execution", message);
+        } catch (RuntimeException e) {
+            LOG.error("execution {} could not be marked FAILED: {}", row.id(), e.getMessage());
+        }
     }
 
     private static void sleepQuietly() {

@@ -62,11 +62,9 @@ public final class JobService {
         if (jobs.find(job.id()).isPresent()) {
             throw ApiException.conflict("a job with id '" + job.id() + "' exists already");
         }
-        JobRow row = row(job, 1);
-        if (!jobs.create(row, ObjectPaths.version(job.id(), 1), checksum(document), author,
-                () -> write(job.id(), document, 1))) {
-            throw ApiException.conflict("a job with id '" + job.id() + "' exists already");
-        }
+        JobRow row = jobs.create(row(job, 1), ObjectPaths.version(job.id(), 1), checksum(document), author,
+                () -> write(job.id(), document, 1))
+                .orElseThrow(() -> ApiException.conflict("a job with id '" + job.id() + "' exists already"));
         loaded.install(compiler.compile(job, 1));
         LOG.info("job {} created", job.id());
         return row;
@@ -85,11 +83,10 @@ public final class JobService {
         JobRow current = jobs.find(id).orElseThrow(() -> ApiException.notFound("no job '" + id + "'"));
         JobDefinition job = parse(document);
         int version = current.currentVersion() + 1;
-        JobRow row = row(job, version);
-        if (!jobs.update(row, current.currentVersion(), ObjectPaths.version(id, version), checksum(document), author,
-                () -> write(id, document, version))) {
-            throw ApiException.conflict("job '" + id + "' was changed or deleted meanwhile; read it and try again");
-        }
+        JobRow row = jobs.update(row(job, version), current.currentVersion(), ObjectPaths.version(id, version),
+                checksum(document), author, () -> write(id, document, version))
+                .orElseThrow(() -> ApiException.conflict(
+                        "job '" + id + "' was changed or deleted meanwhile; read it and try again"));
         loaded.install(compiler.compile(job, version));
         LOG.info("job {} updated to version {}", id, version);
         return row;

@@ -17,11 +17,9 @@ public final class ExecutionStore {
             + " params::text as params, total_steps, progress, current_step, context_path, node_id, error_type,"
             + " error_message, created_at, started_at, completed_at";
 
-    private final Database db;
     private final JdbcTemplate jdbc;
 
     public ExecutionStore(Database db) {
-        this.db = db;
         this.jdbc = db.jdbc();
     }
 
@@ -49,9 +47,9 @@ public final class ExecutionStore {
         jdbc.update("update executions set status = 'QUEUED', node_id = null where id = ? and status = 'RUNNING'", id);
     }
 
-    /** Records the job version an execution runs. */
-    public void setVersion(UUID id, int version) {
-        jdbc.update("update executions set job_version = ? where id = ?", version, id);
+    /** Records the job version an execution runs, and its number of steps. */
+    public void setVersion(UUID id, int version, int totalSteps) {
+        jdbc.update("update executions set job_version = ?, total_steps = ? where id = ?", version, totalSteps, id);
     }
 
     /** Records the start of a step attempt. */

@@ -23,41 +23,46 @@ public final class JobStore {
 
     /**
      * Inserts a new job with its first version and runs {@code writeObjects} inside the same
-     * transaction (a failure there rolls the rows back); false, with nothing written, when the
+     * transaction (a failure there rolls the rows back); nothing is written when the
      * id is taken — a concurrent creator waits on the id's index entry until the first commits.
+     *
+     * @return the row as stored, or empty when the id is taken
      */
-    public boolean create(JobRow job, String versionPath, String checksum, String author, Runnable writeObjects) {
+    public Optional<JobRow> create(JobRow job, String versionPath, String checksum, String author,
+            Runnable writeObjects) {
         return db.transaction(() -> {
-            int inserted = jdbc.update("insert into jobs (id, name, enabled, tags, current_version, definition_path)"
-                    + " values (?, ?, ?, ?, ?, ?) on conflict (id) do nothing", job.id(), job.name(), job.enabled(),
-                    job.tags().toArray(String[]::new), job.currentVersion(), job.definitionPath());
-            if (inserted == 0) {
-                return false;
+            Optional<JobRow> inserted = jdbc.query("insert into jobs (id, name, enabled, tags, current_version,"
+                    + " definition_path) values (?, ?, ?, ?, ?, ?) on conflict (id) do nothing returning " + COLUMNS,
+                    JobStore::row, job.id(), job.name(), job.enabled(), job.tags().toArray(String[]::new),
+                    job.currentVersion(), job.definitionPath()).stream().findFirst();
+            if (inserted.isPresent()) {
+                insertVersion(job, versionPath, checksum, author);
+                writeObjects.run();
             }
-            insertVersion(job, versionPath, checksum, author);
-            writeObjects.run();
-            return true;
+            return inserted;
         });
     }
 
     /**
      * Records a new version if the job is still at {@code expectedVersion} and runs
      * {@code writeObjects} while holding the job's row lock, so concurrent updates of one job
-     * write their objects one after the other and a loser writes nothing; false when the job
+     * write their objects one after the other and a loser writes nothing; nothing either when the job
      * was deleted or changed meanwhile.
+     *
+     * @return the row as stored, or empty when the job is no longer at {@code expectedVersion}
      */
-    public boolean update(JobRow job, int expectedVersion, String versionPath, String checksum, String author,
+    public Optional<JobRow> update(JobRow job, int expectedVersion, String versionPath, String checksum, String author,
             Runnable writeObjects) {
         return db.transaction(() -> {
-            int updated = jdbc.update("update jobs set name = ?, enabled = ?, tags = ?, current_version = ?,"
-                    + " updated_at = now() where id = ? and current_version = ?", job.name(), job.enabled(),
-                    job.tags().toArray(String[]::new), job.currentVersion(), job.id(), expectedVersion);
-            if (updated == 0) {
-                return false;
+            Optional<JobRow> updated = jdbc.query("update jobs set name = ?, enabled = ?, tags = ?, current_version = ?,"
+                    + " updated_at = now() where id = ? and current_version = ? returning " + COLUMNS, JobStore::row,
+                    job.name(), job.enabled(), job.tags().toArray(String[]::new), job.currentVersion(), job.id(),
+                    expectedVersion).stream().findFirst();
+            if (updated.isPresent()) {
+                insertVersion(job, versionPath, checksum, author);
+                writeObjects.run();
             }
-            insertVersion(job, versionPath, checksum, author);
-            writeObjects.run();
-            return true;
+            return updated;
         });
     }
 
