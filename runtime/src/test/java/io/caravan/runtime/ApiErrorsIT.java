@@ -138,6 +138,24 @@ class ApiErrorsIT {
     }
 
     @Test
+    void oddInputIsAClientErrorNeverA500() throws Exception {
+        assertThat(node.call("GET", "/api/v1/jobs?page=50000000", null).statusCode()).isEqualTo(400);
+        assertThat(node.call("GET", "/api/v1/executions?page=0", null).statusCode()).isEqualTo(400);
+        assertThat(node.call("GET", "/api/v1/jobs?q=%00", null).statusCode()).isEqualTo(400);
+        assertThat(node.call("GET", "/api/v1/executions?job=%00", null).statusCode()).isEqualTo(400);
+        assertThat(node.call("GET", "/api/v1/jobs/a%00b", null).statusCode()).isEqualTo(404);
+        HttpResponse<String> trailing = node.call("POST", "/api/v1/jobs/validate",
+                "{\"id\": \"x\", \"steps\": []} garbage");
+        assertThat(trailing.statusCode()).isEqualTo(400);
+        assertThat(node.call("POST", "/api/v1/jobs/typed/executions", "[]").statusCode()).isEqualTo(400);
+        assertThat(node.call("POST", "/api/v1/jobs/typed/executions", "\"str\"").statusCode()).isEqualTo(400);
+        HttpResponse<String> nul = node.call("POST", "/api/v1/jobs",
+                "{\"id\": \"nul\", \"name\": \"a\\u0000b\", \"steps\": [{\"id\": \"s\", \"type\": \"log\", \"message\": \"m\"}]}");
+        assertThat(nul.statusCode()).as(nul.body()).isEqualTo(400);
+        assertThat(node.call("GET", "/api/v1/jobs/nul", null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
     void aFormBodyIs415() throws Exception {
         var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(node.base() + "/api/v1/jobs"))
                 .header("Authorization", "Bearer " + TestNode.TOKEN)

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.caravan.connectors.storage.ObjectStore;
 import io.caravan.job.compiler.JobCompiler;
+import io.caravan.job.model.JobDefinition;
 import io.caravan.job.validation.Problem;
 import io.caravan.runtime.execution.ExecutionService;
 import io.caravan.runtime.jobs.JobService;
@@ -27,6 +28,7 @@ import org.apache.camel.support.PluginHelper;
 public final class Handlers {
 
     private static final int PAGE_SIZE = 50;
+    private static final int MAX_PAGE = 1_000_000;
     private static final Set<String> STATUSES = Set.of("QUEUED", "RUNNING", "SUCCESS", "FAILED", "PARTIAL_SUCCESS",
             "CANCELLED", "TIMED_OUT");
 
@@ -78,22 +80,22 @@ public final class Handlers {
     }
 
     void getJob(Exchange e) throws Exception {
-        JobRow row = jobs.get(id(e));
+        JobRow row = jobs.get(jobId(e));
         reply(e, 200, views.job(row, jobs.definition(row)));
     }
 
     void updateJob(Exchange e) throws Exception {
-        reply(e, 200, views.job(jobs.update(id(e), body(e), "admin"), null));
+        reply(e, 200, views.job(jobs.update(jobId(e), body(e), "admin"), null));
     }
 
     void deleteJob(Exchange e) {
-        jobs.delete(id(e));
+        jobs.delete(jobId(e));
         e.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 204);
         e.getMessage().setBody(null);
     }
 
     void route(Exchange e) throws Exception {
-        String id = id(e);
+        String id = jobId(e);
         jobs.get(id);
         RouteDefinition def = ((ModelCamelContext) camel).getRouteDefinition(JobCompiler.routeId(id));
         if (def == null) {
@@ -106,9 +108,9 @@ public final class Handlers {
     }
 
     void run(Exchange e) throws Exception {
-        String id = id(e);
-        Object raw = e.getMessage().getBody();
-        JsonNode body = raw == null || raw instanceof String s && s.isBlank() ? json.createObjectNode() : body(e);
+        String id = jobId(e);
+        String raw = e.getMessage().getBody(String.class);
+        JsonNode body = raw == null || raw.isBlank() ? json.createObjectNode() : body(e);
         JsonNode params = body.path("params");
         if (!params.isMissingNode() && !params.isObject()) {
             throw ApiException.badRequest("params must be an object", List.of(new Problem("$.params", "must be an object")));
@@ -165,6 +167,7 @@ public final class Handlers {
         return executions.find(id).orElseThrow(() -> ApiException.notFound("no execution '" + raw + "'"));
     }
 
+    /** The request's JSON object; anything else is a 400 (415 for a form). */
     private JsonNode body(Exchange e) {
         String type = e.getMessage().getHeader(Exchange.CONTENT_TYPE, "", String.class);
         if (type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/")) {
@@ -176,7 +179,13 @@ public final class Handlers {
             throw ApiException.badRequest("the request needs a JSON body", List.of(new Problem("$", "is empty")));
         }
         try {
-            return json.readTree(text);
+            JsonNode node = json.reader().with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                    .readTree(text);
+            if (!node.isObject()) {
+                throw ApiException.badRequest("the body must be a JSON object",
+                        List.of(new Problem("$", "must be an object, got " + node.getNodeType().name().toLowerCase())));
+            }
+            return node;
         } catch (JsonProcessingException bad) {
             var at = bad.getLocation();
             String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
@@ -196,8 +205,22 @@ public final class Handlers {
         return e.getMessage().getHeader("id", String.class);
     }
 
+    /** The path's job id; one that no job could have is simply not found. */
+    private static String jobId(Exchange e) {
+        String id = id(e);
+        if (id == null || !id.matches(JobDefinition.ID_PATTERN)) {
+            throw ApiException.notFound("no job '" + (id == null ? "" : id.replace("\u0000", "")) + "'");
+        }
+        return id;
+    }
+
+    /** A query parameter; text PostgreSQL cannot hold (NUL) is refused. */
     private static String query(Exchange e, String name) {
         String v = e.getMessage().getHeader(name, String.class);
+        if (v != null && v.indexOf('\u0000') >= 0) {
+            throw ApiException.badRequest("query parameter " + name + " holds a NUL character",
+                    List.of(new Problem(name, "must not contain NUL characters")));
+        }
         return v == null || v.isBlank() ? null : v;
     }
 
@@ -205,13 +228,13 @@ public final class Handlers {
         String raw = query(e, "page");
         try {
             int page = raw == null ? 1 : Integer.parseInt(raw);
-            if (page < 1) {
+            if (page < 1 || page > MAX_PAGE) {
                 throw new NumberFormatException();
             }
             return page;
         } catch (NumberFormatException bad) {
             throw ApiException.badRequest("page must be a positive whole number",
-                    List.of(new Problem("page", "must be a positive whole number, got '" + raw + "'")));
+                    List.of(new Problem("page", "must be a whole number from 1 to " + MAX_PAGE + ", got '" + raw + "'")));
         }
     }
 
