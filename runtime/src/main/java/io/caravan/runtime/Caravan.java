@@ -52,6 +52,7 @@ public final class Caravan implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Main main = new Main();
     private volatile boolean ready;
+    private volatile boolean mainStarted;
     private volatile Throwable failure;
     private CamelContext camel;
     private String generatedToken;
@@ -65,7 +66,14 @@ public final class Caravan implements AutoCloseable {
 
     /** Starts a node from this process's configuration and blocks until it stops. */
     public static void main(String[] args) throws Exception {
-        Caravan caravan = start(CaravanConfig.load());
+        Caravan caravan;
+        try {
+            caravan = start(CaravanConfig.load());
+        } catch (Exception | Error e) {
+            // a server thread left behind must not keep a process that failed to start alive
+            System.exit(1);
+            return;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(caravan::close, "caravan-shutdown"));
         caravan.stopped.await();
     }
@@ -77,6 +85,7 @@ public final class Caravan implements AutoCloseable {
             caravan.boot();
             return caravan;
         } catch (Exception | Error e) {
+            LOG.error("Caravan could not start: {}", e.getMessage());
             caravan.close();
             throw e;
         }
@@ -87,6 +96,10 @@ public final class Caravan implements AutoCloseable {
         // the embedded servers start side by side: each takes seconds, mostly class loading and I/O
         java.util.concurrent.CompletableFuture<EmbeddedObjectStore> embeddedS3 = config.embeddedObjectStore()
                 ? java.util.concurrent.CompletableFuture.supplyAsync(this::startObjectStore) : null;
+        if (embeddedS3 != null) {
+            // closed with the node even when the database fails first and join() is never reached
+            resources.push(() -> embeddedS3.thenAccept(Caravan::closeQuietly));
+        }
         String dbUrl = config.dbUrl();
         DataSource local = null;
         if (config.embeddedDatabase()) {
@@ -102,7 +115,6 @@ public final class Caravan implements AutoCloseable {
         String secretKey = config.s3SecretKey();
         if (embeddedS3 != null) {
             EmbeddedObjectStore store = embeddedS3.join();
-            resources.push(store);
             s3 = store.endpoint();
             accessKey = EmbeddedObjectStore.ACCESS_KEY;
             secretKey = EmbeddedObjectStore.SECRET_KEY;
@@ -136,6 +148,7 @@ public final class Caravan implements AutoCloseable {
                 stopped.countDown();
             }
         }, "caravan-main");
+        mainStarted = true;
         runner.start();
         if (!started.await(5, TimeUnit.MINUTES) || failure != null) {
             throw new IllegalStateException("Caravan did not start: "
@@ -255,11 +268,13 @@ public final class Caravan implements AutoCloseable {
         AutoCloseable workers = resources.stream().filter(r -> r instanceof WorkerPool).findFirst().orElse(null);
         closeQuietly(workers);
         resources.remove(workers);
-        main.completed();
-        try {
-            stopped.await(60, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (mainStarted) { // else nothing will ever count `stopped` down
+            main.completed();
+            try {
+                stopped.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         while (!resources.isEmpty()) {
             closeQuietly(resources.pop());

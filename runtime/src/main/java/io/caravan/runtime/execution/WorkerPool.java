@@ -136,8 +136,9 @@ public final class WorkerPool implements AutoCloseable {
     public synchronized void close() throws InterruptedException {
         running = false;
         wakeups.release(size);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30); // one deadline for all, not 30 s each
         for (Thread t : threads) {
-            t.join(30_000);
+            t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
         }
         threads.clear();
     }
