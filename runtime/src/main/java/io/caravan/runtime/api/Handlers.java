@@ -76,7 +76,7 @@ public final class Handlers {
     }
 
     private List<JobRow> jobsPage(Exchange e, int page) {
-        return jobsStore().list(query(e, "tag"), query(e, "q"), PAGE_SIZE, (page - 1) * PAGE_SIZE);
+        return jobs.list(query(e, "tag"), query(e, "q"), PAGE_SIZE, (page - 1) * PAGE_SIZE);
     }
 
     void getJob(Exchange e) throws Exception {
@@ -236,9 +236,5 @@ public final class Handlers {
             throw ApiException.badRequest("page must be a positive whole number",
                     List.of(new Problem("page", "must be a whole number from 1 to " + MAX_PAGE + ", got '" + raw + "'")));
         }
-    }
-
-    private io.caravan.runtime.store.JobStore jobsStore() {
-        return jobs.store();
     }
 }

@@ -102,9 +102,9 @@ public final class JobService {
         LOG.info("job {} deleted", id);
     }
 
-    /** The job rows, for listing. */
-    public JobStore store() {
-        return jobs;
+    /** A page of jobs by id; tag and query (id or name contains) may be null. */
+    public List<JobRow> list(String tag, String query, int limit, int offset) {
+        return jobs.list(tag, query, limit, offset);
     }
 
     /** A job's row. */

@@ -3,7 +3,6 @@ package io.caravan.runtime.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.util.function.Supplier;
-import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -49,10 +48,6 @@ public final class Database implements AutoCloseable {
         config.setMinimumIdle(Math.min(2, size));
         config.setConnectionTimeout(10_000); // a database that is not there fails a start in seconds, not 30 s
         return new HikariDataSource(config);
-    }
-
-    public DataSource dataSource() {
-        return dataSource;
     }
 
     /** Statements in autocommit mode. */
