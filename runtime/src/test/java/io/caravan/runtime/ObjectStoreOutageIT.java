@@ -45,8 +45,11 @@ class ObjectStoreOutageIT {
                 assertThat(done.get("steps")).extracting(s -> s.get("id").asText() + "=" + s.get("status").asText())
                         .containsExactly("before=SUCCESS", "held=FAILED");
                 assertThat(done.at("/steps/1/error_type").asText()).isEqualTo("checkpoint");
-                assertThat(done.get("errors")).anySatisfy(e ->
-                        assertThat(e.get("message").asText()).startsWith("the execution broke off"));
+                assertThat(done.get("errors")).anySatisfy(e -> {
+                    assertThat(e.get("type").asText()).isEqualTo("checkpoint");
+                    assertThat(e.get("message").asText()).startsWith("the execution broke off")
+                            .contains("jobs/outage/executions/" + id + "/context.json");
+                });
                 var context = node.call("GET", "/api/v1/executions/" + id + "/context", null);
                 assertThat(context.statusCode()).isEqualTo(503);
                 assertThat(context.headers().firstValue("Content-Type")).hasValue("application/problem+json");

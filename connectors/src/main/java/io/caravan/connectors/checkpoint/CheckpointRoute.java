@@ -13,7 +13,8 @@ import org.apache.camel.component.minio.MinioConstants;
  * The context checkpoint every step of every job goes through: writes {@code context.json} with
  * camel-minio, then tells the execution's listener (which updates the database row — so the
  * object is always written before the row says the step ended), and stops the job's route
- * after a failed step.
+ * after a failed step. A context that cannot be written ends the job's route with a
+ * {@link CheckpointException}; a listener that fails ends it with the listener's own exception.
  */
 public final class CheckpointRoute extends RouteBuilder {
 
@@ -32,9 +33,21 @@ public final class CheckpointRoute extends RouteBuilder {
     public void configure() {
         errorHandler(noErrorHandler()); // a failed write goes back to the job's route and its worker
         from(JobCompiler.CHECKPOINT_URI).routeId(ROUTE_ID)
-                .process(this::serialize).id("caravan.checkpoint.serialize")
-                .to(store.uri(null)).id("caravan.checkpoint.write")
+                .doTry()
+                    .process(this::serialize).id("caravan.checkpoint.serialize")
+                    .to(store.uri(null)).id("caravan.checkpoint.write")
+                .doCatch(Exception.class)
+                    // typed, so the runtime can tell "the step's outcome is not durable" from anything else
+                    .process(CheckpointRoute::notWritten).id("caravan.checkpoint.failed")
+                .end()
                 .process(CheckpointRoute::written).id("caravan.checkpoint.recorded");
+    }
+
+    private static void notWritten(Exchange exchange) {
+        ExecutionContext execution = ExecutionContext.of(exchange);
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        throw new CheckpointException(execution.executionId(), execution.lastStep(),
+                ObjectPaths.context(execution.jobId(), execution.executionId()), cause);
     }
 
     private void serialize(Exchange exchange) throws Exception {

@@ -18,7 +18,10 @@ public record HttpConfig(
         @JsonPropertyDescription("Credentials sent with the request.") Auth auth,
         @JsonPropertyDescription("Connect timeout, ISO-8601 duration; default PT10S.") String connectTimeout,
         @JsonPropertyDescription("Time to wait for the response, ISO-8601 duration; default PT60S.") String responseTimeout,
-        @JsonPropertyDescription("Statuses that count as success; default any 2xx.") List<Integer> expectedStatus) {
+        @JsonPropertyDescription("Statuses that count as success; default any 2xx. GET and HEAD follow redirects;"
+                + " other methods get the 3xx, so list it here to accept it.") List<Integer> expectedStatus,
+        @JsonPropertyDescription("Most bytes of response body to read; default 10485760 (10 MiB). A longer body"
+                + " fails the step with http.too_large.") Long maxResponseBytes) {
 
     /** HTTP methods a step may use. */
     public enum Method { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS }

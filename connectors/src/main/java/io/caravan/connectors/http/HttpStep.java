@@ -21,16 +21,19 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
 /**
- * {@code http}: one request through camel-http. The endpoint is per scheme, host and timeouts
- * (so Camel caches its producer and connection pool); the full URL goes in {@code CamelHttpUri}.
- * Output {@code {status, headers, body}}, a JSON body parsed. 429, 5xx and connection errors are
- * retryable; other unexpected statuses are not.
+ * {@code http}: one request through camel-http. The endpoint is per scheme, host, timeouts and
+ * body limit (so Camel caches its producer and connection pool); the full URL goes in
+ * {@code CamelHttpUri}. GET and HEAD follow redirects, never taking {@code Authorization} to
+ * another origin ({@link HttpClientRules}). Output {@code {status, headers, body}}, a JSON body
+ * parsed; a body over {@code maxResponseBytes} fails with {@code http.too_large}. 429, 5xx and
+ * connection errors are retryable; other unexpected statuses are not.
  */
 public final class HttpStep implements StepKind<HttpConfig> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(60);
+    private static final long MAX_RESPONSE_BYTES = 10L * 1024 * 1024;
 
     @Override
     public String type() {
@@ -44,13 +47,17 @@ public final class HttpStep implements StepKind<HttpConfig> {
 
     @Override
     public String description() {
-        return "Sends an HTTP request; output {status, headers, body} with a JSON body parsed.";
+        return "Sends an HTTP request (GET and HEAD follow redirects); output {status, headers, body} with a JSON"
+                + " body parsed.";
     }
 
     @Override
     public void check(HttpConfig config, Problems problems) {
         if (config.auth() != null && config.auth().basic() != null && config.auth().bearer() != null) {
             problems.add(".auth", "give either basic or bearer, not both");
+        }
+        if (config.maxResponseBytes() != null && config.maxResponseBytes() < 1) {
+            problems.add(".maxResponseBytes", "must be at least 1, got " + config.maxResponseBytes());
         }
     }
 
@@ -60,7 +67,7 @@ public final class HttpStep implements StepKind<HttpConfig> {
         String method = config.method() == null ? "GET" : config.method().name();
         Exchange response = call.producer().send(endpoint(url, config), exchange -> request(exchange.getMessage(), url, method, config));
         if (response.getException() != null) {
-            throw failure(response.getException(), method, url);
+            throw failure(response.getException(), method, url, config);
         }
         Message message = response.getMessage();
         int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
@@ -102,10 +109,12 @@ public final class HttpStep implements StepKind<HttpConfig> {
         long connect = millis(config.connectTimeout(), CONNECT_TIMEOUT, "connectTimeout");
         long response = millis(config.responseTimeout(), RESPONSE_TIMEOUT, "responseTimeout");
         String authority = url.getRawAuthority().replaceFirst("^.*@", "");
+        // followRedirects=true keeps camel-http from disabling redirects; HttpClientRules decides which to follow
         return url.getScheme().toLowerCase(Locale.ROOT) + "://" + authority
                 + "?throwExceptionOnFailure=false&followRedirects=true"
                 + "&connectTimeout=" + connect + "&connectionRequestTimeout=" + connect
-                + "&responseTimeout=" + response + "&soTimeout=" + response;
+                + "&responseTimeout=" + response + "&soTimeout=" + response
+                + "&httpClientConfigurer=#class:" + HttpClientRules.class.getName() + "(" + maxBytes(config) + ")";
     }
 
     private static void request(Message in, URI url, String method, HttpConfig config) throws Exception {
@@ -173,7 +182,17 @@ public final class HttpStep implements StepKind<HttpConfig> {
         return config.expectedStatus().contains(status);
     }
 
-    private static StepException failure(Exception e, String method, URI url) {
+    private static long maxBytes(HttpConfig config) {
+        return config.maxResponseBytes() == null ? MAX_RESPONSE_BYTES : config.maxResponseBytes();
+    }
+
+    private static StepException failure(Exception e, String method, URI url, HttpConfig config) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof HttpClientRules.ResponseTooLargeException) {
+                return new StepException("http.too_large", method + " " + redact(url) + " returned a body of more than "
+                        + maxBytes(config) + " bytes; raise maxResponseBytes to accept it", false, e);
+            }
+        }
         Throwable cause = e;
         while (cause.getCause() != null && !(cause instanceof java.io.IOException)) {
             cause = cause.getCause();

@@ -12,7 +12,8 @@ public record SqlConfig(
         @JsonProperty(required = true)
         @JsonPropertyDescription("One SQL statement; values as :name, bound from parameters, never spliced.")
         String query,
-        @JsonPropertyDescription("Values of the query's :name parameters; may use expressions.")
+        @JsonPropertyDescription("Values of the query's :name parameters; may use expressions. A list stands for one"
+                + " value per element, as in 'id in (:ids)'; an object is sent as JSON text, as in 'cast(:doc as jsonb)'.")
         Map<String, Object> parameters,
-        @JsonPropertyDescription("Most rows a query returns; default 10000.") Integer maxRows) {
+        @JsonPropertyDescription("Most rows a query returns, at least 1; default 10000.") Integer maxRows) {
 }

@@ -1,11 +1,13 @@
 package io.caravan.connectors.sql;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.caravan.job.expression.Template;
 import io.caravan.job.step.StepCall;
 import io.caravan.job.step.StepException;
 import io.caravan.job.step.StepKind;
 import io.caravan.job.validation.Problems;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,11 +21,14 @@ import org.springframework.jdbc.core.namedparam.ParsedSql;
  * {@code sql}: one statement through camel-sql against a named connection. The query's
  * {@code :name} parameters are parsed by Spring's {@link NamedParameterUtils} (which knows
  * quotes, comments and {@code ::} casts), turned into {@code ?} and bound — values are never
- * spliced into SQL. Output {@code {rows, rowCount}} for a query, {@code {updated}} otherwise.
+ * spliced into SQL. A list value stands for one {@code ?} per element ({@code where id in (:ids)});
+ * an object, or a list inside a list, is bound as its JSON text ({@code cast(:doc as jsonb)}).
+ * Output {@code {rows, rowCount}} for a query, {@code {updated}} otherwise.
  */
 public final class SqlStep implements StepKind<SqlConfig> {
 
     private static final int DEFAULT_MAX_ROWS = 10_000;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The registry name of a connection's DataSource. */
     public static String dataSourceBean(String connection) {
@@ -55,6 +60,9 @@ public final class SqlStep implements StepKind<SqlConfig> {
         if (query.contains(":#") || query.contains("${")) {
             problems.add(".query", "write parameters as :name");
         }
+        if (config.maxRows() != null && config.maxRows() < 1) {
+            problems.add(".maxRows", "must be at least 1, got " + config.maxRows());
+        }
         Map<String, Object> parameters = config.parameters() == null ? Map.of() : config.parameters();
         for (String name : names(NamedParameterUtils.parseSqlStatement(query))) {
             if (!parameters.containsKey(name)) {
@@ -72,9 +80,13 @@ public final class SqlStep implements StepKind<SqlConfig> {
             if (!source.hasValue(name)) {
                 throw new StepException("sql.parameter", "the query uses :" + name + " but parameters has no '" + name + "'", false);
             }
+            if (source.getValue(name) instanceof Iterable<?> list && !list.iterator().hasNext()) {
+                // Spring would write nothing for it, e.g. "in ()", which no database accepts
+                throw new StepException("sql.parameter", "parameter '" + name + "' is an empty list", false);
+            }
         }
         String sql = NamedParameterUtils.substituteNamedParameters(parsed, source);
-        List<Object> values = Arrays.asList(NamedParameterUtils.buildValueArray(parsed, source, null));
+        List<Object> values = values(NamedParameterUtils.buildValueArray(parsed, source, null));
         if (call.camel().getRegistry().lookupByName(dataSourceBean(config.connection())) == null) {
             throw new StepException("sql.connection", "unknown connection '" + config.connection() + "'", false);
         }
@@ -87,6 +99,37 @@ public final class SqlStep implements StepKind<SqlConfig> {
             throw SqlErrors.classify(result.getException());
         }
         return output(result);
+    }
+
+    /**
+     * The values for the {@code ?} of the SQL, in order. Spring writes one {@code ?} per element
+     * of a collection value but returns the collection as one value, so it is flattened here.
+     */
+    private static List<Object> values(Object[] perParameter) throws StepException {
+        List<Object> values = new ArrayList<>();
+        for (Object value : perParameter) {
+            if (value instanceof Iterable<?> elements) { // exactly what Spring expands
+                for (Object element : elements) {
+                    values.add(scalar(element));
+                }
+            } else {
+                values.add(scalar(value));
+            }
+        }
+        return values;
+    }
+
+    /** A value JDBC can bind: objects and nested lists as JSON text. */
+    private static Object scalar(Object value) throws StepException {
+        if (!(value instanceof Map<?, ?>) && !(value instanceof Iterable<?>)) {
+            return value;
+        }
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new StepException("sql.parameter", "a parameter value cannot be written as JSON: " + e.getMessage(),
+                    false, e);
+        }
     }
 
     private static String endpoint(String connection, int maxRows) {

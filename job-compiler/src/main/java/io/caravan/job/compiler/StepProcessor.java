@@ -24,6 +24,8 @@ import org.slf4j.LoggerFactory;
  * The route node of one step: evaluates {@code when}, expands {@code forEach}, renders the
  * config and runs the kind, then records the outcome in the execution's context. It never
  * throws for a failed step: the failure is recorded and the checkpoint after it stops the route.
+ * What is not the step's failure — the execution's listener failing when the step begins (the
+ * runtime's database write) — is not recorded as one: it propagates out of the route as is.
  * Stateless across exchanges: all per-execution state lives in the {@link ExecutionContext}.
  */
 final class StepProcessor<C> implements Processor {
@@ -51,6 +53,8 @@ final class StepProcessor<C> implements Processor {
         if (execution.isFinished(id)) {
             return; // finished before a resume: never run a completed step again
         }
+        // outside the try on purpose: a listener that cannot record the start is the runtime's
+        // failure, not the step's, so it leaves the route as the exchange's exception
         execution.begin(id);
         try {
             Map<String, Object> scope = execution.scope();
@@ -60,12 +64,27 @@ final class StepProcessor<C> implements Processor {
             }
             StepCall call = new Call(exchange.getContext(), SharedProducer.of(exchange.getContext()), execution, id);
             execution.succeed(id, step.forEach() == null ? runOnce(scope, call) : runEach(scope, call));
-        } catch (StepException e) {
-            execution.fail(id, e.type(), e.getMessage(), step.continueOnError());
+        } catch (ItemFailed e) {
+            fail(execution, e.getCause(), "item [" + e.index + "]: ");
+            // the items before it ran, and their side effects happened: keep what they returned
+            execution.partialOutput(id, e.outputs);
         } catch (Exception e) {
-            LOG.debug("step {} of execution {} failed", id, execution.executionId(), e);
-            execution.fail(id, e.getClass().getSimpleName(), "step '" + id + "': " + describe(e), step.continueOnError());
+            fail(execution, e, "");
         }
+    }
+
+    /** Records a failure; {@code item} prefixes the message when one forEach item failed. */
+    private void fail(ExecutionContext execution, Throwable e, String item) {
+        String id = step.id();
+        if (e instanceof StepException classified) {
+            execution.fail(id, classified.type(), item + classified.getMessage(), step.continueOnError());
+            return;
+        }
+        // a kind's bug or an unforeseen failure: worth a stack trace (the rendered config is not logged, it may hold secrets)
+        LOG.warn("step {} of execution {} (job {}) failed with an unclassified {}", id, execution.executionId(),
+                execution.jobId(), e.getClass().getName(), e);
+        execution.fail(id, e.getClass().getSimpleName(), "step '" + id + "': " + item + describe(e),
+                step.continueOnError());
     }
 
     private boolean shouldRun(Map<String, Object> scope) throws StepException {
@@ -87,7 +106,11 @@ final class StepProcessor<C> implements Processor {
             Map<String, Object> itemScope = new LinkedHashMap<>(scope);
             itemScope.put("item", items.get(index));
             itemScope.put("index", index);
-            outputs.add(runOnce(itemScope, call));
+            try {
+                outputs.add(runOnce(itemScope, call));
+            } catch (Exception e) {
+                throw new ItemFailed(index, outputs, e);
+            }
         }
         return outputs;
     }
@@ -96,13 +119,22 @@ final class StepProcessor<C> implements Processor {
         JsonNode forEach = step.forEach();
         Object value = renderer.render(forEach, scope, step.id(), "forEach");
         if (value == null) {
-            return List.of();
+            // running zero times would hide a misspelt path; an absent list must be said so
+            throw new StepException("expression", "step '" + step.id() + "', field 'forEach': forEach yielded null;"
+                    + " write {{ x ?? [] }} when the list may be absent", false);
         }
         if (value instanceof List<?> list) {
             return list;
         }
         if (value instanceof Collection<?> collection) {
             return List.copyOf(collection);
+        }
+        if (value.getClass().isArray()) { // a JEXL array literal such as [] or [1, 2]
+            List<Object> list = new ArrayList<>();
+            for (int i = 0; i < java.lang.reflect.Array.getLength(value); i++) {
+                list.add(java.lang.reflect.Array.get(value, i));
+            }
+            return list;
         }
         throw new StepException("expression", "step '" + step.id() + "', field 'forEach': expected a list, got "
                 + value.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT), false);
@@ -126,6 +158,18 @@ final class StepProcessor<C> implements Processor {
         }
         int newline = message.indexOf('\n');
         return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    /** One forEach item failed after the items before it succeeded. */
+    private static final class ItemFailed extends Exception {
+        private final int index;
+        private final List<Object> outputs;
+
+        ItemFailed(int index, List<Object> outputs, Exception cause) {
+            super(cause.getMessage(), cause, false, false);
+            this.index = index;
+            this.outputs = outputs;
+        }
     }
 
     private record Call(CamelContext camel, ProducerTemplate producer, ExecutionContext execution, String stepId)

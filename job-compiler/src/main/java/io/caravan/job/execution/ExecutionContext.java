@@ -142,6 +142,17 @@ public final class ExecutionContext {
         }
     }
 
+    /**
+     * Records, on a failed forEach step, the outputs of the items that succeeded before the one
+     * that failed, as {@code partial_output}: their side effects happened.
+     */
+    public void partialOutput(String stepId, List<Object> outputs) {
+        Map<String, Object> step = step(stepId);
+        if (step != null) {
+            step.put("partial_output", outputs);
+        }
+    }
+
     private Map<String, Object> end(String stepId, StepStatus status) {
         Map<String, Object> step = step(stepId);
         if (step == null) {

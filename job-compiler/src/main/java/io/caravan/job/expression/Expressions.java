@@ -8,11 +8,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.apache.commons.jexl3.JexlBuilder;
+import org.apache.commons.jexl3.JexlContext;
 import org.apache.commons.jexl3.JexlEngine;
 import org.apache.commons.jexl3.JexlException;
 import org.apache.commons.jexl3.JexlExpression;
 import org.apache.commons.jexl3.JexlFeatures;
-import org.apache.commons.jexl3.MapContext;
 import org.apache.commons.jexl3.introspection.JexlPermissions;
 import org.apache.commons.jexl3.introspection.JexlSandbox;
 
@@ -20,9 +20,16 @@ import org.apache.commons.jexl3.introspection.JexlSandbox;
  * Evaluates the {@code expr} of {@code {{ expr }}} with Apache Commons JEXL, sandboxed:
  * expressions read the execution context and call {@link Functions}, and nothing else —
  * no {@code new}, no loops, no assignments, no class or reflection access.
+ * <p>
+ * A top-level name that is not in the scope ({@code secrets.token}, {@code row.id}) fails the
+ * evaluation; below the top level navigation is safe, so {@code params.x ?: 'none'} works when
+ * {@code x} is absent.
  * Thread-safe; one instance serves the whole process (JEXL caches parsed expressions).
  */
 public final class Expressions {
+
+    /** Roots that validation accepts but that this version cannot provide yet. */
+    private static final Set<String> NOT_AVAILABLE_YET = Set.of("secrets", "connections");
 
     private static final Pattern JEXL_LOCATION = Pattern.compile("^\\S*@\\d+(:\\d+)?(![\\d:]+)?\\s*");
 
@@ -72,13 +79,22 @@ public final class Expressions {
      */
     private static JexlSandbox sandbox() {
         JexlSandbox sandbox = new JexlSandbox(false, true);
-        for (Class<?> type : List.of(String.class, CharSequence.class, Number.class, Boolean.class, Functions.class)) {
+        for (Class<?> type : List.of(Number.class, Boolean.class, Functions.class)) {
             sandbox.block(type.getName())
                     .execute("getClass", "wait", "notify", "notifyAll", "hashCode")
                     .read("class");
         }
-        // one expression must not be able to fill the heap: 'a'.repeat(2000000000)
-        sandbox.get(String.class.getName()).execute().add("repeat");
+        // an allow-list, because one String method call must not be able to fill the heap
+        // ('a'.repeat(n), '%0300000000d'.formatted(1), indent(n)); Functions.replace is the capped replace.
+        // Flags: inherited, then whether the read, write and execute lists allow (true) or block (false);
+        // a block list left empty blocks everything: no property reads ('abc'.bytes), no writes
+        sandbox.permissions(String.class.getName(), true, false, false, true)
+                .execute("length", "isEmpty", "isBlank", "trim", "strip", "stripLeading", "stripTrailing",
+                        "toUpperCase", "toLowerCase", "substring", "startsWith", "endsWith", "contains", "indexOf",
+                        "lastIndexOf", "charAt", "equals", "equalsIgnoreCase", "compareTo", "split", "concat",
+                        "toString");
+        sandbox.permissions(CharSequence.class.getName(), true, false, false, true)
+                .execute("length", "isEmpty", "charAt", "toString");
         readOnly(sandbox, Map.class, "get", "getOrDefault", "containsKey", "containsValue", "isEmpty", "size",
                 "keySet", "values", "entrySet");
         readOnly(sandbox, List.class, "get", "size", "isEmpty", "contains", "containsAll", "indexOf", "lastIndexOf",
@@ -99,16 +115,73 @@ public final class Expressions {
     /**
      * Evaluates one expression against a scope of named values.
      *
-     * @throws ExpressionException when it cannot be parsed or evaluated
+     * @throws ExpressionException when it cannot be parsed or evaluated, or reads a top-level
+     *     name that the scope does not hold
      */
     public Object evaluate(String expression, Map<String, Object> scope) {
         JexlExpression parsed = parse(expression);
         try {
-            return parsed.evaluate(new MapContext(scope));
-        } catch (JexlException e) {
-            throw new ExpressionException(expression, describe(e), e);
+            return parsed.evaluate(new ScopeContext(scope));
         } catch (RuntimeException e) {
-            throw new ExpressionException(expression, String.valueOf(e.getMessage()), e);
+            UnknownName unknown = find(e, UnknownName.class);
+            if (unknown != null) {
+                throw new ExpressionException(expression, unknown.getMessage(), null);
+            }
+            throw new ExpressionException(expression, e instanceof JexlException j ? describe(j)
+                    : String.valueOf(e.getMessage()), e);
+        }
+    }
+
+    private static <T extends Throwable> T find(Throwable e, Class<T> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The scope as JEXL sees it. JEXL with {@code safe(true)} turns an absent top-level name
+     * that is dereferenced ({@code secrets.token}) into null, which would render as "" and let
+     * e.g. an empty bearer token through; so reading a name the scope lacks throws instead.
+     */
+    private static final class ScopeContext implements JexlContext {
+        private final Map<String, Object> scope;
+
+        ScopeContext(Map<String, Object> scope) {
+            this.scope = scope;
+        }
+
+        @Override
+        public Object get(String name) {
+            // JEXL also asks for dotted "antish" names (item.id when item is null): they share the root's fate
+            int dot = name.indexOf('.');
+            String root = dot < 0 ? name : name.substring(0, dot);
+            if (!scope.containsKey(root)) {
+                throw new UnknownName(root);
+            }
+            return dot < 0 ? scope.get(name) : null;
+        }
+
+        @Override
+        public boolean has(String name) {
+            return scope.containsKey(name); // JEXL asks this before treating a function name as a variable
+        }
+
+        @Override
+        public void set(String name, Object value) {
+            throw new UnsupportedOperationException("expressions cannot assign"); // also refused by the features
+        }
+    }
+
+    /** A top-level name that the scope does not hold; unchecked so it passes through JEXL. */
+    private static final class UnknownName extends RuntimeException {
+        UnknownName(String name) {
+            super(NOT_AVAILABLE_YET.contains(name)
+                    ? "'" + name + "' is not available yet in this version of Caravan; expressions cannot read "
+                            + String.join(" or ", new java.util.TreeSet<>(NOT_AVAILABLE_YET)) + " yet"
+                    : "variable '" + name + "' is undefined", null, false, false);
         }
     }
 
@@ -145,6 +218,15 @@ public final class Expressions {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         message = JEXL_LOCATION.matcher(message).replaceFirst("");
         int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
+        message = newline < 0 ? message : message.substring(0, newline);
+        Throwable thrown = e;
+        while (thrown.getCause() != null) {
+            thrown = thrown.getCause();
+        }
+        if (!(thrown instanceof JexlException) && thrown.getMessage() != null) {
+            // a function or method threw (e.g. replace refusing a huge result); JEXL's message drops why
+            return message.replaceFirst("^JEXL error : ", "call to ") + " failed: " + thrown.getMessage();
+        }
+        return message;
     }
 }

@@ -19,6 +19,15 @@ import java.util.Map;
 /**
  * The functions an expression may call without a prefix, e.g. {@code date(trigger.scheduled_at,
  * 'yyyy-MM-dd', -1)}. JEXL's own {@code size(x)} and {@code empty(x)} are available too.
+ * <p>
+ * Besides these functions, an expression may call reading methods of lists and maps
+ * ({@code .size()}, {@code .get(i)}, {@code .containsKey(k)}, ...) and these methods of text:
+ * {@code length isEmpty isBlank trim strip stripLeading stripTrailing toUpperCase toLowerCase
+ * substring startsWith endsWith contains indexOf lastIndexOf charAt equals equalsIgnoreCase
+ * compareTo split concat toString}. Methods that can build huge text ({@code repeat},
+ * {@code formatted}, {@code indent}, {@code replace}, {@code replaceAll}, {@code matches}) are
+ * not available: use {@link #replace(Object, String, String)}. Text produced by rendering a
+ * template, and by {@code replace}, is limited to {@value Template#MAX_TEXT_LENGTH} characters (1 MiB).
  */
 public final class Functions {
 
@@ -91,6 +100,40 @@ public final class Functions {
     /** Splits text around a literal separator. */
     public static List<String> split(String value, String separator) {
         return List.of(value.split(java.util.regex.Pattern.quote(separator), -1));
+    }
+
+    /**
+     * Replaces every occurrence of a literal text (not a pattern), e.g.
+     * {@code replace(params.name, ' ', '_')}. Null stays null.
+     *
+     * @throws IllegalArgumentException when {@code from} is empty or the result would be longer
+     *     than {@value Template#MAX_TEXT_LENGTH} characters
+     */
+    public static String replace(Object text, String from, String to) {
+        if (text == null) {
+            return null;
+        }
+        if (from == null || from.isEmpty()) {
+            throw new IllegalArgumentException("the text to replace must not be empty");
+        }
+        String value = text.toString();
+        String with = to == null ? "" : to;
+        StringBuilder out = new StringBuilder();
+        int start = 0;
+        // built piece by piece and checked as it grows, so a refused result is never held whole
+        for (int at = value.indexOf(from); at >= 0; at = value.indexOf(from, start)) {
+            out.append(value, start, at).append(with);
+            start = at + from.length();
+            checkLength(out.length() + value.length() - start);
+        }
+        return out.append(value, start, value.length()).toString();
+    }
+
+    private static void checkLength(long length) {
+        if (length > Template.MAX_TEXT_LENGTH) {
+            throw new IllegalArgumentException("the result would be longer than "
+                    + Template.MAX_TEXT_LENGTH + " characters");
+        }
     }
 
     /** The keys of a map, in order. */

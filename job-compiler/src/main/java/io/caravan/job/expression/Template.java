@@ -12,6 +12,12 @@ import java.util.regex.Pattern;
  */
 public final class Template {
 
+    /**
+     * The longest text (in characters, 1 MiB) that rendering placeholders inside other text may
+     * produce; a value that is exactly one placeholder is passed on as it is.
+     */
+    public static final int MAX_TEXT_LENGTH = 1024 * 1024;
+
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{(.*?)}}", Pattern.DOTALL);
     private static final Pattern WHOLE = Pattern.compile("^\\s*\\{\\{((?:(?!}}).)*)}}\\s*$", Pattern.DOTALL);
 
@@ -50,6 +56,9 @@ public final class Template {
     /**
      * Renders text against a scope: one whole placeholder yields the typed value, otherwise a
      * string with every placeholder replaced by its value's text (null as empty).
+     *
+     * @throws ExpressionException when an expression fails, or the rendered text would be longer
+     *     than {@link #MAX_TEXT_LENGTH} characters
      */
     public static Object render(String text, Map<String, Object> scope, Expressions expressions) {
         if (!hasPlaceholder(text)) {
@@ -61,11 +70,23 @@ public final class Template {
         }
         Matcher m = PLACEHOLDER.matcher(text);
         StringBuilder out = new StringBuilder();
+        String expression = null;
         while (m.find()) {
-            Object value = expressions.evaluate(m.group(1).strip(), scope);
+            expression = m.group(1).strip();
+            Object value = expressions.evaluate(expression, scope);
             m.appendReplacement(out, Matcher.quoteReplacement(Texts.of(value)));
+            tooLong(out.length(), expression);
         }
         m.appendTail(out);
+        tooLong(out.length(), expression);
         return out.toString();
+    }
+
+    /** Text may be built from large values of the context; a bound keeps one step from filling the heap. */
+    private static void tooLong(int length, String expression) {
+        if (length > MAX_TEXT_LENGTH) {
+            throw new ExpressionException(expression, "the rendered text is longer than " + MAX_TEXT_LENGTH
+                    + " characters (1 MiB)", null);
+        }
     }
 }

@@ -63,6 +63,10 @@ public final class ParamBinder {
                     + type);
             return false;
         }
+        if (hasNul(value)) { // PostgreSQL, where runs and their params are stored, cannot hold it
+            at.add(field, "must not contain the NUL character (\\u0000)");
+            return false;
+        }
         if (spec.allowed() != null && !spec.allowed().isEmpty()) {
             JsonNode node = json.valueToTree(value);
             if (!spec.allowed().contains(node)) {
@@ -82,5 +86,19 @@ public final class ParamBinder {
             }
         }
         return true;
+    }
+
+    /** Whether a text anywhere in the value (names of an object's fields too) holds U+0000. */
+    private static boolean hasNul(Object value) {
+        if (value instanceof String text) {
+            return text.indexOf('\0') >= 0;
+        }
+        if (value instanceof Map<?, ?> map) {
+            return map.entrySet().stream().anyMatch(e -> hasNul(e.getKey()) || hasNul(e.getValue()));
+        }
+        if (value instanceof List<?> list) {
+            return list.stream().anyMatch(ParamBinder::hasNul);
+        }
+        return false;
     }
 }

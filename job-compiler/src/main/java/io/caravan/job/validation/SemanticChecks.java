@@ -19,8 +19,8 @@ import java.util.Set;
 
 /**
  * The checks a schema cannot make: unique step ids, expressions that parse and read only names
- * that exist (earlier steps, declared params), known connections, valid durations, and each
- * kind's own rules (such as no {@code {{ }}} in a SQL query).
+ * that exist (earlier steps, declared params), known connections, valid durations, no NUL
+ * character in any text, and each kind's own rules (such as no {@code {{ }}} in a SQL query).
  */
 final class SemanticChecks {
 
@@ -39,6 +39,7 @@ final class SemanticChecks {
     }
 
     void check(ObjectNode job, Set<String> connections, Problems problems) {
+        nul(job, problems, "");
         duration(job.get("timeout"), problems, ".timeout");
         duration(job.at("/defaults/timeout"), problems, ".defaults.timeout");
         retry(job.at("/defaults/retry"), problems.at(".defaults.retry"));
@@ -112,6 +113,25 @@ final class SemanticChecks {
             }
         } catch (DateTimeParseException e) {
             problems.add(field, "'" + value.asText() + "' is not an ISO-8601 duration such as PT30S or PT5M");
+        }
+    }
+
+    /** PostgreSQL, where definitions are stored, cannot hold U+0000 in text; JSON can. */
+    private static void nul(JsonNode node, Problems problems, String path) {
+        if (node.isTextual() && node.textValue().indexOf('\0') >= 0) {
+            problems.add(path, "contains the NUL character (\\u0000), which cannot be stored; remove it");
+        } else if (node.isObject()) {
+            node.fields().forEachRemaining(e -> {
+                if (e.getKey().indexOf('\0') >= 0) {
+                    problems.add(path, "has a field name with the NUL character (\\u0000), which cannot be stored;"
+                            + " remove it");
+                }
+                nul(e.getValue(), problems, path + "." + e.getKey().replace("\0", "\\u0000"));
+            });
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                nul(node.get(i), problems, path + "[" + i + "]");
+            }
         }
     }
 

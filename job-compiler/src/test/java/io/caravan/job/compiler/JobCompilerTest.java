@@ -18,10 +18,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.model.ProcessorDefinition;
 import org.apache.camel.model.RouteDefinition;
+import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -72,7 +74,10 @@ class JobCompilerTest {
         }
     }
 
-    /** Fails with a classified error, or an unclassified one when the reason is "crash". */
+    /**
+     * Fails with a classified error, or an unclassified one when the reason is "crash"; a reason
+     * starting with "pass" succeeds with {@code {reason}}.
+     */
     final class FailKind implements StepKind<FailConfig> {
         @Override
         public String type() {
@@ -92,6 +97,9 @@ class JobCompilerTest {
         @Override
         public Object run(FailConfig config, StepCall call) throws Exception {
             ran.add(call.stepId() + ":" + config.reason());
+            if (config.reason().startsWith("pass")) {
+                return Map.of("reason", config.reason());
+            }
             if ("crash".equals(config.reason())) {
                 throw new IllegalStateException("kaboom");
             }
@@ -231,7 +239,7 @@ class JobCompilerTest {
             {"id": "orders", "params": {"rows": {"type": "array"}}, "steps": [
               {"id": "each", "type": "echo", "forEach": "{{ params.rows }}", "value": "{{ index }}:{{ item.id }}"},
               {"id": "literal", "type": "echo", "forEach": [1, 2, 3], "value": "{{ item * 10 }}"},
-              {"id": "none", "type": "echo", "forEach": "{{ params.nothing }}", "value": "x"}]}""");
+              {"id": "none", "type": "echo", "forEach": "{{ params.nothing ?? [] }}", "value": "x"}]}""");
 
         ExecutionContext execution = run(job, Map.of("rows", List.of(Map.of("id", "a"), Map.of("id", "b"))));
 
@@ -241,6 +249,137 @@ class JobCompilerTest {
         assertThat(execution.step("none").get("output")).isEqualTo(List.of());
         assertThat(execution.status("none")).isEqualTo(StepStatus.SUCCESS);
         assertThat(execution.scope()).doesNotContainKeys("item", "index");
+    }
+
+    @Test
+    void forEachThatYieldsNullFailsInsteadOfRunningZeroTimes() throws Exception {
+        CompiledJob job = deploy("""
+            {"id": "orders", "steps": [
+              {"id": "each", "type": "echo", "forEach": "{{ params.misspelt }}", "value": "x"},
+              {"id": "after", "type": "echo", "value": 2}]}""");
+
+        ExecutionContext execution = run(job, Map.of());
+
+        assertThat(execution.status("each")).isEqualTo(StepStatus.FAILED);
+        assertThat(execution.step("each").get("error")).isEqualTo(Map.of("type", "expression",
+                "message", "step 'each', field 'forEach': forEach yielded null; write {{ x ?? [] }} when the list"
+                        + " may be absent"));
+        assertThat(execution.step("after")).isNull();
+        assertThat(ran).isEmpty();
+    }
+
+    @Test
+    void forEachItemFailureNamesTheItemAndKeepsTheOutputsOfTheItemsBefore() throws Exception {
+        CompiledJob job = deploy("""
+            {"id": "orders", "steps": [
+              {"id": "each", "type": "fail", "forEach": [1, 2, 3, 4],
+               "reason": "{{ item < 3 ? 'pass ' + item : 'no disk' }}"}]}""");
+
+        ExecutionContext execution = run(job, Map.of());
+
+        assertThat(execution.status("each")).isEqualTo(StepStatus.FAILED);
+        assertThat(execution.step("each").get("error"))
+                .isEqualTo(Map.of("type", "test.refused", "message", "item [2]: refused: no disk"));
+        assertThat(execution.step("each").get("partial_output"))
+                .isEqualTo(List.of(Map.of("reason", "pass 1"), Map.of("reason", "pass 2")));
+        assertThat(execution.step("each")).doesNotContainKey("output");
+        assertThat(ran).containsExactly("each:pass 1", "each:pass 2", "each:no disk");
+    }
+
+    @Test
+    void forEachItemWithAnUnclassifiedOrExpressionFailureNamesTheItem() throws Exception {
+        CompiledJob job = deploy("""
+            {"id": "orders", "steps": [
+              {"id": "crash", "type": "fail", "forEach": ["pass", "crash"], "reason": "{{ item }}",
+               "continueOnError": true},
+              {"id": "bad", "type": "echo", "forEach": [{"n": 1}, {}], "value": "{{ item.n + 1 }}"}]}""");
+
+        ExecutionContext execution = run(job, Map.of());
+
+        assertThat(execution.step("crash").get("error"))
+                .isEqualTo(Map.of("type", "IllegalStateException", "message", "step 'crash': item [1]: kaboom"));
+        assertThat(execution.step("crash").get("partial_output")).isEqualTo(List.of(Map.of("reason", "pass")));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> error = (Map<String, Object>) execution.step("bad").get("error");
+        assertThat((String) error.get("message")).startsWith("item [1]: step 'bad', field 'value': expression 'item.n + 1'");
+        assertThat(execution.step("bad").get("partial_output")).isEqualTo(List.of(Map.of("value", 2)));
+    }
+
+    @Test
+    void secretsAreNotAvailableYetSoTheStepFailsInsteadOfSendingAnEmptyValue() throws Exception {
+        CompiledJob job = deploy("""
+            {"id": "orders", "steps": [
+              {"id": "call", "type": "echo", "value": {"auth": {"bearer": "{{ secrets.api_token }}"}}}]}""");
+
+        ExecutionContext execution = run(job, Map.of());
+
+        assertThat(execution.status("call")).isEqualTo(StepStatus.FAILED);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> error = (Map<String, Object>) execution.step("call").get("error");
+        assertThat(error).containsEntry("type", "expression");
+        assertThat((String) error.get("message"))
+                .startsWith("step 'call', field 'value.auth.bearer': expression 'secrets.api_token': ")
+                .contains("not available yet");
+        assertThat(ran).isEmpty();
+    }
+
+    @Test
+    void renderedTextOverOneMebibyteFailsTheStepNamingTheField() throws Exception {
+        CompiledJob job = deploy("""
+            {"id": "orders", "params": {"big": {"type": "string"}}, "steps": [
+              {"id": "join", "type": "echo", "value": {"text": "{{ params.big }},{{ params.big }}"}}]}""");
+
+        ExecutionContext execution = run(job, Map.of("big", "x".repeat(700_000)));
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> error = (Map<String, Object>) execution.step("join").get("error");
+        assertThat((String) error.get("message")).startsWith("step 'join', field 'value.text': expression 'params.big'")
+                .contains("longer than 1048576 characters");
+        assertThat(ran).isEmpty();
+    }
+
+    @Test
+    void listenerFailureWhenAStepBeginsLeavesTheRouteAsItIsAndIsNotTheStepsFailure() throws Exception {
+        CompiledJob job = deploy("""
+            {"id": "orders", "steps": [{"id": "first", "type": "echo", "value": 1}]}""");
+        IllegalStateException databaseDown = new IllegalStateException("database down");
+        ExecutionListener failing = new ExecutionListener() {
+            @Override
+            public void stepStarted(ExecutionContext execution, String stepId) {
+                throw databaseDown;
+            }
+
+            @Override
+            public void stepCheckpointed(ExecutionContext execution, String stepId) {
+            }
+        };
+        ExecutionContext execution = ExecutionContext.start("exec-1", "orders", 3, null, Map.of(), failing);
+
+        Exchange result = camel.createProducerTemplate().send(job.endpointUri(),
+                exchange -> exchange.setProperty(ExecutionContext.PROPERTY, execution));
+
+        assertThat(result.getException()).isSameAs(databaseDown);
+        assertThat(execution.status("first")).isEqualTo(StepStatus.RUNNING);
+        assertThat(execution.step("first")).doesNotContainKey("error");
+        assertThat(ran).isEmpty();
+        assertThat(checkpoints).isEmpty();
+    }
+
+    @Test
+    void unclassifiedFailureIsLoggedAtWarnWithTheStepAndExecution() throws Exception {
+        CompiledJob job = deploy("""
+            {"id": "orders", "steps": [{"id": "boom", "type": "fail", "reason": "crash"}]}""");
+
+        try (LogCapture log = LogCapture.of(StepProcessor.class)) {
+            run(job, Map.of());
+
+            assertThat(log.events()).singleElement().satisfies(event -> {
+                assertThat(event.getLevel()).isEqualTo(Level.WARN);
+                assertThat(event.getMessage().getFormattedMessage())
+                        .contains("step boom", "execution exec-1", "job orders", "IllegalStateException");
+                assertThat(event.getThrown()).hasMessage("kaboom");
+            });
+        }
     }
 
     @Test

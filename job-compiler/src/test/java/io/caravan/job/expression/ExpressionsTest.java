@@ -186,6 +186,71 @@ class ExpressionsTest {
     }
 
     @Test
+    void dereferencedTopLevelNameThatIsNotInTheScopeFailsInsteadOfYieldingNull() {
+        for (String expression : List.of("row.y", "row.y ?? 'none'", "item.id", "size(nope.list)")) {
+            assertThatThrownBy(() -> eval(expression)).as(expression)
+                    .isInstanceOfSatisfying(ExpressionException.class, e -> {
+                        assertThat(e.expression()).isEqualTo(expression);
+                        assertThat(e.reason()).matches("variable '(row|item|nope)' is undefined");
+                    });
+        }
+    }
+
+    @Test
+    void secretsAndConnectionsAreNotAvailableYetAndNeverRenderEmpty() {
+        assertThatThrownBy(() -> render("Bearer {{ secrets.api_token }}"))
+                .isInstanceOfSatisfying(ExpressionException.class, e -> {
+                    assertThat(e.expression()).isEqualTo("secrets.api_token");
+                    assertThat(e.reason()).contains("'secrets'").contains("not available yet");
+                });
+        assertThatThrownBy(() -> eval("connections.crm.base_url ?: 'http://localhost'"))
+                .isInstanceOf(ExpressionException.class)
+                .hasMessageContaining("'connections' is not available yet");
+    }
+
+    @Test
+    void missingKeysBelowTheTopLevelStaySafe() {
+        assertThat(eval("params.absent.deeper ?? 'none'")).isEqualTo("none");
+        assertThat(eval("steps.orders.output.body.missing")).isNull();
+        Map<String, Object> withNullItem = new LinkedHashMap<>(scope);
+        withNullItem.put("item", null);
+        assertThat(expressions.evaluate("item.id ?? 'no id'", withNullItem)).isEqualTo("no id");
+    }
+
+    @Test
+    void replaceIsLiteralAndKeepsNull() {
+        assertThat(eval("replace(params.date, '-', '/')")).isEqualTo("2026/11/21");
+        assertThat(eval("replace('a.b', '.', '$1')")).isEqualTo("a$1b");
+        assertThat(eval("replace(params.nothing, 'a', 'b')")).isNull();
+    }
+
+    @Test
+    void replaceRefusesAResultOverOneMebibyte() {
+        Map<String, Object> big = new LinkedHashMap<>(scope);
+        big.put("text", "a".repeat(600_000));
+        assertThat((String) expressions.evaluate("replace(text, 'a', 'b')", big)).hasSize(600_000);
+        assertThatThrownBy(() -> expressions.evaluate("replace(text, 'a', 'aa')", big))
+                .isInstanceOf(ExpressionException.class)
+                .hasMessageContaining("longer than 1048576 characters");
+        assertThatThrownBy(() -> eval("replace('abc', '', 'x')"))
+                .isInstanceOf(ExpressionException.class)
+                .hasMessageContaining("must not be empty");
+    }
+
+    @Test
+    void renderedTextOverOneMebibyteFailsNamingTheExpression() {
+        Map<String, Object> big = new LinkedHashMap<>(scope);
+        big.put("text", "a".repeat(600_000));
+        assertThat(Template.render("{{ text }}", big, expressions)).isSameAs(big.get("text"));
+        assertThat((String) Template.render("<{{ text }}>", big, expressions)).hasSize(600_002);
+        assertThatThrownBy(() -> Template.render("{{ text }} and {{ text.concat('!') }}", big, expressions))
+                .isInstanceOfSatisfying(ExpressionException.class, e -> {
+                    assertThat(e.expression()).isEqualTo("text.concat('!')");
+                    assertThat(e.reason()).contains("longer than 1048576 characters");
+                });
+    }
+
+    @Test
     void syntaxErrorFailsWithAReadableReason() {
         assertThatThrownBy(() -> eval("params.limit >"))
                 .isInstanceOfSatisfying(ExpressionException.class, e -> {

@@ -132,6 +132,59 @@ class SandboxTest {
         assertThat(scope).as(expression).isEqualTo(before);
     }
 
+    /** Text methods are an allow-list: those that can build huge text are not there (even called small). */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "'%05d'.formatted(1)",
+        "'%0300000000d'.formatted(1)",
+        "'a'.indent(4)",
+        "'a'.repeat(3)",
+        "'aa'.replace('a', 'bb')",
+        "'aa'.replaceAll('a', 'bb')",
+        "'aa'.replaceFirst('a', 'bb')",
+        "'a'.matches('a')",
+        "'a\\\\n'.translateEscapes()",
+        "'a'.intern()",
+        "'abc'.getBytes()",
+        "'abc'.bytes",
+        "'abc'.lines()",
+        "'abc'.codePoints()",
+        "'abc'.toCharArray()",
+    })
+    void textMethodsOutsideTheAllowListYieldNothing(String expression) {
+        yieldsNothing(expression);
+    }
+
+    @Test
+    void allowedTextMethodsWork() {
+        Map<String, Object> expected = new LinkedHashMap<>();
+        expected.put("' a '.length()", 3);
+        expected.put("''.isEmpty()", true);
+        expected.put("' '.isBlank()", true);
+        expected.put("' a '.trim()", "a");
+        expected.put("' a '.strip()", "a");
+        expected.put("' a'.stripLeading()", "a");
+        expected.put("'a '.stripTrailing()", "a");
+        expected.put("'a'.toUpperCase()", "A");
+        expected.put("'A'.toLowerCase()", "a");
+        expected.put("'abc'.substring(1)", "bc");
+        expected.put("'abc'.substring(1, 2)", "b");
+        expected.put("'abc'.startsWith('ab')", true);
+        expected.put("'abc'.endsWith('bc')", true);
+        expected.put("'abc'.contains('b')", true);
+        expected.put("'abcb'.indexOf('b')", 1);
+        expected.put("'abcb'.lastIndexOf('b')", 3);
+        expected.put("'abc'.charAt(1)", 'b');
+        expected.put("'abc'.equals('abc')", true);
+        expected.put("'abc'.equalsIgnoreCase('ABC')", true);
+        expected.put("'abc'.compareTo('abd')", -1);
+        expected.put("'a,b'.split(',')", new String[] {"a", "b"});
+        expected.put("'a'.concat('b')", "ab");
+        expected.put("'a'.toString()", "a");
+        expected.forEach((expression, value) ->
+                assertThat(expressions.evaluate(expression, scope)).as(expression).isEqualTo(value));
+    }
+
     @Test
     void readingMethodsOfMapsAndListsStillWork() {
         assertThat(expressions.evaluate("params.get('limit')", scope)).isEqualTo(1000);

@@ -127,6 +127,27 @@ class SemanticChecksTest {
     // --- semantic tier ------------------------------------------------------------------------
 
     @Test
+    void nulCharacterAnywhereInTheDocumentIsReportedAtItsPath() {
+        List<Problem> problems = validate("""
+            {"id": "job", "name": "a\\u0000b", "tags": ["x", "y\\u0000"],
+             "steps": [{"id": "a", "type": "echo", "message": "hi\\u0000{{ params.x ?: 1 }}",
+                        "query": "select 1"}]}""");
+        assertThat(problems).extracting(Problem::path, Problem::message).contains(
+                tuple("$.name", "contains the NUL character (\\u0000), which cannot be stored; remove it"),
+                tuple("$.tags[1]", "contains the NUL character (\\u0000), which cannot be stored; remove it"),
+                tuple("$.steps[0].message", "contains the NUL character (\\u0000), which cannot be stored; remove it"));
+    }
+
+    @Test
+    void nulCharacterInAFieldNameIsReported() {
+        List<Problem> problems = validateSteps("""
+            [{"id": "a", "type": "echo", "message": {"k\\u0000": "v"}}]""");
+        assertThat(problems).extracting(Problem::path, Problem::message).contains(
+                tuple("$.steps[0].message", "has a field name with the NUL character (\\u0000), which cannot be stored;"
+                        + " remove it"));
+    }
+
+    @Test
     void duplicateStepId() {
         assertOnly(validateSteps("""
             [{"id": "a", "type": "echo"}, {"id": "a", "type": "echo"}]"""),

@@ -2,6 +2,7 @@ package io.caravan.runtime.execution;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.caravan.connectors.checkpoint.CheckpointException;
 import io.caravan.job.compiler.CompiledJob;
 import io.caravan.job.execution.ExecutionContext;
 import io.caravan.job.params.ParamBinder;
@@ -60,19 +61,34 @@ final class ExecutionRunner {
     }
 
     /**
-     * The route itself failed — most likely the checkpoint could not be written — so the step in
-     * flight cannot be called done: it is recorded as failed, and so is the execution.
+     * The route itself failed: the context could not be checkpointed (the step in flight is then
+     * not done, so it is recorded as failed), or something else broke — the store, a listener.
+     * Either way the execution is FAILED with the reason.
      */
     private void brokeOff(ExecutionRow row, ExecutionContext context, int totalSteps, Exception e) {
         LOG.error("execution {} of job {} broke off: {}", row.id(), row.jobId(), e.getMessage(), e);
-        String message = (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        CheckpointException checkpoint = find(e, CheckpointException.class);
         String step = context.lastStep();
-        if (step != null) {
+        if (checkpoint != null && step != null) {
             Map<String, Object> state = context.step(step);
             store.stepEnded(row.id(), step, ((Number) state.get("attempts")).intValue(), "FAILED", "checkpoint",
-                    "the context could not be checkpointed: " + message, java.time.Instant.now(),
+                    "the context could not be checkpointed: " + message(checkpoint), java.time.Instant.now(),
                     StoreListener.progress(context, totalSteps));
         }
-        store.finish(row.id(), "FAILED", "execution", "the execution broke off: " + message);
+        store.finish(row.id(), "FAILED", checkpoint != null ? "checkpoint" : "execution",
+                "the execution broke off: " + message(checkpoint != null ? checkpoint : e));
+    }
+
+    private static <T extends Throwable> T find(Throwable e, Class<T> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
+    }
+
+    private static String message(Throwable e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 }

@@ -1,0 +1,134 @@
+package io.caravan.connectors.checkpoint;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.caravan.connectors.storage.ObjectStore;
+import io.caravan.job.compiler.CompiledJob;
+import io.caravan.job.compiler.JobCompiler;
+import io.caravan.job.execution.ExecutionContext;
+import io.caravan.job.execution.ExecutionListener;
+import io.caravan.job.execution.StepStatus;
+import io.caravan.job.expression.Expressions;
+import io.caravan.job.model.JobDefinition;
+import io.caravan.job.step.StepKinds;
+import io.minio.MinioClient;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.gaul.s3proxy.S3Proxy;
+import org.gaul.s3proxy.auth.AuthenticationType;
+import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The checkpoint route against a real S3 server (s3proxy) that is then stopped. */
+class CheckpointRouteTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    private S3Proxy s3;
+    private DefaultCamelContext camel;
+    private ObjectStore store;
+    private CompiledJob job;
+    private final List<String> checkpointed = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        s3 = S3Proxy.builder()
+                .blobStore(new FilesystemNio2BlobStore(dir.toString()))
+                .endpoint(URI.create("http://127.0.0.1:0"))
+                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, "test", "test-secret")
+                .build();
+        s3.start();
+        while (!"STARTED".equals(s3.getState())) {
+            Thread.sleep(10);
+        }
+        camel = new DefaultCamelContext();
+        camel.getRegistry().bind(ObjectStore.CLIENT_BEAN, MinioClient.builder()
+                .endpoint("http://127.0.0.1:" + s3.getPort()).credentials("test", "test-secret").region("us-east-1")
+                .build());
+        store = new ObjectStore(camel, "caravan");
+        camel.addRoutes(new CheckpointRoute(store, JSON));
+        job = new JobCompiler(StepKinds.load(), new Expressions(), JSON).compile(JSON.readValue("""
+            {"id": "orders", "steps": [{"id": "say", "type": "log", "message": "hello"}]}""", JobDefinition.class), 1);
+        camel.addRoutes(job.routes());
+        camel.start();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        camel.stop();
+        s3.stop();
+    }
+
+    private ExecutionListener listener(boolean failOnCheckpoint) {
+        return new ExecutionListener() {
+            @Override
+            public void stepStarted(ExecutionContext execution, String stepId) {
+            }
+
+            @Override
+            public void stepCheckpointed(ExecutionContext execution, String stepId) {
+                if (failOnCheckpoint) {
+                    throw new IllegalStateException("row not updated");
+                }
+                checkpointed.add(stepId);
+            }
+        };
+    }
+
+    private Exchange run(ExecutionContext execution) {
+        return camel.createProducerTemplate().send(job.endpointUri(),
+                exchange -> exchange.setProperty(ExecutionContext.PROPERTY, execution));
+    }
+
+    @Test
+    void writesTheContextThenTellsTheListener() throws Exception {
+        ExecutionContext execution = ExecutionContext.start("exec-1", "orders", 1, null, Map.of(), listener(false));
+
+        Exchange result = run(execution);
+
+        assertThat(result.getException()).isNull();
+        assertThat(checkpointed).containsExactly("say");
+        Map<?, ?> written = JSON.readValue(store.get("jobs/orders/executions/exec-1/context.json"), Map.class);
+        assertThat(((Map<?, ?>) ((Map<?, ?>) written.get("steps")).get("say")).get("status")).isEqualTo("SUCCESS");
+    }
+
+    @Test
+    void aContextThatCannotBeWrittenEndsTheJobRouteWithACheckpointException() throws Exception {
+        s3.stop();
+        ExecutionContext execution = ExecutionContext.start("exec-2", "orders", 1, null, Map.of(), listener(false));
+
+        Exchange result = run(execution);
+
+        assertThat(result.getException()).isInstanceOfSatisfying(CheckpointException.class, e -> {
+            assertThat(e.executionId()).isEqualTo("exec-2");
+            assertThat(e.stepId()).isEqualTo("say");
+            assertThat(e.objectPath()).isEqualTo("jobs/orders/executions/exec-2/context.json");
+            assertThat(e).hasMessageStartingWith("cannot write the checkpoint of execution exec-2 after step 'say'"
+                    + " to jobs/orders/executions/exec-2/context.json: ");
+            assertThat(e.getCause()).isNotNull();
+        });
+        assertThat(execution.status("say")).isEqualTo(StepStatus.SUCCESS);
+        assertThat(checkpointed).isEmpty();
+    }
+
+    @Test
+    void aListenerThatFailsAfterTheWriteIsNotACheckpointFailure() {
+        ExecutionContext execution = ExecutionContext.start("exec-3", "orders", 1, null, Map.of(), listener(true));
+
+        Exchange result = run(execution);
+
+        assertThat(result.getException()).isInstanceOf(IllegalStateException.class).hasMessage("row not updated");
+    }
+}
