@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
-import io.caravan.job.execution.ExecutionContext;
-import io.caravan.job.execution.ExecutionListener;
 import io.caravan.job.step.StepCall;
 import io.caravan.job.step.StepException;
 import io.caravan.job.validation.Problem;
@@ -22,8 +20,6 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.camel.CamelContext;
-import org.apache.camel.ProducerTemplate;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -56,29 +52,7 @@ class HttpStepTest {
         api.createContext("/endless", this::endless);
         camel = new DefaultCamelContext();
         camel.start();
-        ProducerTemplate producer = camel.createProducerTemplate();
-        ExecutionContext execution = ExecutionContext.start("exec-1", "job", 1, null, Map.of(), ExecutionListener.NONE);
-        call = new StepCall() {
-            @Override
-            public CamelContext camel() {
-                return camel;
-            }
-
-            @Override
-            public ProducerTemplate producer() {
-                return producer;
-            }
-
-            @Override
-            public ExecutionContext execution() {
-                return execution;
-            }
-
-            @Override
-            public String stepId() {
-                return "http";
-            }
-        };
+        call = io.caravan.connectors.TestCall.of(camel, "http");
     }
 
     @AfterEach

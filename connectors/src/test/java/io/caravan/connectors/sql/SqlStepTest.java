@@ -3,8 +3,6 @@ package io.caravan.connectors.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.caravan.job.execution.ExecutionContext;
-import io.caravan.job.execution.ExecutionListener;
 import io.caravan.job.step.StepCall;
 import io.caravan.job.step.StepException;
 import io.caravan.job.validation.Problem;
@@ -14,8 +12,6 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
-import org.apache.camel.CamelContext;
-import org.apache.camel.ProducerTemplate;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,29 +33,7 @@ class SqlStepTest {
         camel = new DefaultCamelContext();
         camel.getRegistry().bind(SqlStep.dataSourceBean("db"), postgres.getPostgresDatabase());
         camel.start();
-        ProducerTemplate producer = camel.createProducerTemplate();
-        ExecutionContext execution = ExecutionContext.start("exec-1", "job", 1, null, Map.of(), ExecutionListener.NONE);
-        call = new StepCall() {
-            @Override
-            public CamelContext camel() {
-                return camel;
-            }
-
-            @Override
-            public ProducerTemplate producer() {
-                return producer;
-            }
-
-            @Override
-            public ExecutionContext execution() {
-                return execution;
-            }
-
-            @Override
-            public String stepId() {
-                return "sql";
-            }
-        };
+        call = io.caravan.connectors.TestCall.of(camel, "sql");
     }
 
     @AfterAll
