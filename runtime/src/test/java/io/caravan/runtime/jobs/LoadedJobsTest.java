@@ -58,35 +58,21 @@ class LoadedJobsTest {
     @Test
     void noExecutionEntersWhileARouteIsBeingSwapped() throws Exception {
         loaded.install(job(1, null));
-        CountDownLatch inConfigure = new CountDownLatch(1);
-        CountDownLatch proceed = new CountDownLatch(1);
-        CompletableFuture<Void> swap = CompletableFuture.runAsync(() -> loaded.install(job(2, () -> {
-            inConfigure.countDown();
-            await(proceed);
-        })));
-        assertThat(inConfigure.await(5, TimeUnit.SECONDS)).isTrue();
+        SlowSwap swap = slowSwapTo(2);
 
         assertThat(loaded.acquire("j")).isNull();
         assertThat(loaded.reloading()).containsExactly("j");
 
-        proceed.countDown();
-        swap.get(5, TimeUnit.SECONDS);
+        swap.finish();
         assertThat(loaded.acquire("j").version()).isEqualTo(2);
     }
 
     @Test
     void aChangeArrivingDuringASwapIsAppliedByTheSameLoop() throws Exception {
         loaded.install(job(1, null));
-        CountDownLatch inConfigure = new CountDownLatch(1);
-        CountDownLatch proceed = new CountDownLatch(1);
-        CompletableFuture<Void> swap = CompletableFuture.runAsync(() -> loaded.install(job(2, () -> {
-            inConfigure.countDown();
-            await(proceed);
-        })));
-        assertThat(inConfigure.await(5, TimeUnit.SECONDS)).isTrue();
+        SlowSwap swap = slowSwapTo(2);
         loaded.install(job(3, null)); // returns at once: a swap is under way
-        proceed.countDown();
-        swap.get(5, TimeUnit.SECONDS);
+        swap.finish();
 
         assertThat(loaded.current("j").version()).isEqualTo(3);
         assertThat(camel.getRoute("job.j").getDescription()).isEqualTo("v3");
@@ -117,6 +103,25 @@ class LoadedJobsTest {
         assertThat(camel.getRoute("job.j")).isNull();
         assertThat(loaded.current("j")).isNull();
         assertThat(loaded.acquire("j")).isNull();
+    }
+
+    /** A swap to {@code version} that is held inside route building until {@link SlowSwap#finish}. */
+    private SlowSwap slowSwapTo(int version) throws InterruptedException {
+        CountDownLatch inConfigure = new CountDownLatch(1);
+        CountDownLatch proceed = new CountDownLatch(1);
+        CompletableFuture<Void> swap = CompletableFuture.runAsync(() -> loaded.install(job(version, () -> {
+            inConfigure.countDown();
+            await(proceed);
+        })));
+        assertThat(inConfigure.await(5, TimeUnit.SECONDS)).isTrue();
+        return new SlowSwap(proceed, swap);
+    }
+
+    private record SlowSwap(CountDownLatch proceed, CompletableFuture<Void> swap) {
+        void finish() throws Exception {
+            proceed.countDown();
+            swap.get(5, TimeUnit.SECONDS);
+        }
     }
 
     private static CompiledJob job(int version, Runnable duringConfigure) {
