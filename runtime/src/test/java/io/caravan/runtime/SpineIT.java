@@ -140,6 +140,36 @@ class SpineIT {
     }
 
     @Test
+    void aRetryableHttpFailureIsRetriedAndEveryAttemptIsARow() throws Exception {
+        create("""
+                {"id": "retried", "defaults": {"retry": {"attempts": 3, "delay": "PT0.05S"}}, "steps": [
+                  {"id": "call", "type": "http", "url": "%s"},
+                  {"id": "missing", "type": "http", "url": "%s", "continueOnError": true}]}"""
+                .formatted(stub.url("/flaky/retried"), stub.url("/nothing-here")));
+        JsonNode execution = node.awaitEnd(node.run("retried", null));
+
+        assertThat(execution.get("status").asText()).isEqualTo("PARTIAL_SUCCESS");
+        assertThat(execution.at("/steps/0/status").asText()).isEqualTo("SUCCESS");
+        assertThat(execution.at("/steps/0/attempts").asInt()).isEqualTo(3);
+        assertThat(execution.at("/steps/1/attempts").asInt()).as("a 404 is not retried").isEqualTo(1);
+        assertThat(execution.get("errors")).extracting(e -> e.get("step").asText()).containsExactly("missing");
+        assertThat(node.object(execution.get("context_path").asText()).at("/steps/call/output/body/calls").asInt())
+                .isEqualTo(3);
+        List<String> attempts = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(node.caravan.databaseUrl(), "postgres", "postgres");
+                PreparedStatement ps = c.prepareStatement("select attempt, status, error_type from step_runs"
+                        + " where execution_id = ? and step_id = 'call' order by attempt")) {
+            ps.setObject(1, UUID.fromString(execution.get("id").asText()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    attempts.add(rs.getInt(1) + " " + rs.getString(2) + " " + rs.getString(3));
+                }
+            }
+        }
+        assertThat(attempts).containsExactly("1 FAILED http.status", "2 FAILED http.status", "3 SUCCESS null");
+    }
+
+    @Test
     void aStepWithContinueOnErrorFailsAloneAndTheExecutionIsAPartialSuccess() throws Exception {
         create("""
                 {"id": "lenient", "steps": [

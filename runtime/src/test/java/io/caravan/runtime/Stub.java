@@ -17,6 +17,7 @@ final class Stub implements AutoCloseable {
     private final HttpServer server;
     private final Map<String, CountDownLatch> gates = new ConcurrentHashMap<>();
     private final Map<String, CountDownLatch> arrived = new ConcurrentHashMap<>();
+    private final Map<String, Integer> calls = new ConcurrentHashMap<>();
 
     Stub() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -24,6 +25,15 @@ final class Stub implements AutoCloseable {
         server.createContext("/items", ex -> reply(ex, 200,
                 "{\"items\":[{\"id\":1,\"name\":\"widget-41\"},{\"id\":2,\"name\":\"widget-42\"},{\"id\":3,\"name\":\"widget-43\"}]}"));
         server.createContext("/fail", ex -> reply(ex, 500, "{\"error\":\"stub is down\"}"));
+        server.createContext("/flaky/", ex -> { // 503 with Retry-After for the first two calls of each name
+            String name = ex.getRequestURI().getPath().substring("/flaky/".length());
+            if (calls.merge(name, 1, Integer::sum) <= 2) {
+                ex.getResponseHeaders().add("Retry-After", "0");
+                reply(ex, 503, "{\"error\":\"busy\"}");
+            } else {
+                reply(ex, 200, "{\"calls\":" + calls.get(name) + "}");
+            }
+        });
         server.createContext("/hold/", ex -> {
             String name = ex.getRequestURI().getPath().substring("/hold/".length());
             arrived(name).countDown();

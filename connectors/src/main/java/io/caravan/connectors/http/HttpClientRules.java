@@ -23,7 +23,7 @@ import org.apache.hc.core5.http.protocol.HttpContext;
 
 /**
  * How the http step's client behaves (set on each camel-http endpoint as its
- * {@code httpClientConfigurer}): GET and HEAD follow redirects, without the
+ * {@code httpClientConfigurer}): no retries of its own; GET and HEAD follow redirects, without the
  * {@code Authorization} and {@code Cookie} headers when the redirect leaves the origin; other
  * methods get the 3xx back. A response body is read up to a limit; past it the read fails with
  * {@link ResponseTooLargeException} and the connection is dropped, so the rest is never read.
@@ -39,6 +39,9 @@ public final class HttpClientRules implements HttpClientConfigurer {
 
     @Override
     public void configureHttpClient(HttpClientBuilder builder) {
+        // HttpClient would silently repeat a request on 429/503 and I/O errors; retries belong to
+        // the step's retry policy, where every attempt is recorded
+        builder.disableAutomaticRetries();
         builder.setRedirectStrategy(new Redirects());
         // outermost in the chain: sees the final response, after redirects and decompression
         // (so a small gzip body cannot unpack past the limit), and holds the connection to drop

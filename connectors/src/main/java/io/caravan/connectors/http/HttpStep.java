@@ -77,7 +77,8 @@ public final class HttpStep implements StepKind<HttpConfig> {
         output.put("body", body(message));
         if (!expected(config, status)) {
             throw new StepException("http.status", "HTTP " + status + " from " + method + " " + redact(url)
-                    + excerpt(output.get("body")), status == 429 || status >= 500);
+                    + excerpt(output.get("body")), status == 429 || status >= 500, null,
+                    RetryAfter.parse(message.getHeader("Retry-After", String.class)));
         }
         return output;
     }

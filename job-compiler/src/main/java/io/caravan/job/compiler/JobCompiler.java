@@ -2,7 +2,9 @@ package io.caravan.job.compiler;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.caravan.job.expression.Expressions;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.caravan.job.model.JobDefinition;
+import io.caravan.job.model.RetryPolicy;
 import io.caravan.job.model.StepSpec;
 import io.caravan.job.step.StepKind;
 import io.caravan.job.step.StepKinds;
@@ -63,7 +65,7 @@ public final class JobCompiler {
                         .routeDescription(job.displayName() + " (version " + version + ")");
                 for (StepSpec step : job.steps()) {
                     String nodeId = job.id() + "." + step.id();
-                    route.process(processor(step)).id(nodeId).description(describe(step));
+                    route.process(processor(job, step)).id(nodeId).description(describe(step));
                     route.to(CHECKPOINT_URI).id(nodeId + ".checkpoint");
                 }
             }
@@ -71,8 +73,21 @@ public final class JobCompiler {
         return new CompiledJob(job, version, routes);
     }
 
-    private StepProcessor<?> processor(StepSpec step) {
-        return new StepProcessor<>(step, kindOf(step), renderer, json);
+    private StepProcessor<?> processor(JobDefinition job, StepSpec step) {
+        RetryPolicy defaults = job.defaults() == null ? null : job.defaults().retry();
+        return new StepProcessor<>(step, kindOf(step), renderer, json, Retries.of(retryOf(step), defaults));
+    }
+
+    private RetryPolicy retryOf(StepSpec step) {
+        JsonNode retry = step.node().get("retry");
+        if (retry == null || retry.isNull()) {
+            return null;
+        }
+        try {
+            return json.treeToValue(retry, RetryPolicy.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("step '" + step.id() + "' has an invalid retry: " + e.getOriginalMessage(), e);
+        }
     }
 
     private StepKind<?> kindOf(StepSpec step) {

@@ -37,13 +37,15 @@ final class StepProcessor<C> implements Processor {
     private final ObjectNode config;
     private final Renderer renderer;
     private final ObjectMapper json;
+    private final Retries retries;
 
-    StepProcessor(StepSpec step, StepKind<C> kind, Renderer renderer, ObjectMapper json) {
+    StepProcessor(StepSpec step, StepKind<C> kind, Renderer renderer, ObjectMapper json, Retries retries) {
         this.step = step;
         this.kind = kind;
         this.config = step.config();
         this.renderer = renderer;
         this.json = json;
+        this.retries = retries;
     }
 
     @Override
@@ -63,7 +65,7 @@ final class StepProcessor<C> implements Processor {
                 return;
             }
             StepCall call = new Call(exchange.getContext(), SharedProducer.of(exchange.getContext()), execution, id);
-            execution.succeed(id, step.forEach() == null ? runOnce(scope, call) : runEach(scope, call));
+            execution.succeed(id, step.forEach() == null ? runWithRetries(scope, call) : runEach(scope, call));
         } catch (ItemFailed e) {
             fail(execution, e.getCause(), "item [" + e.index + "]: ");
             // the items before it ran, and their side effects happened: keep what they returned
@@ -107,7 +109,7 @@ final class StepProcessor<C> implements Processor {
             itemScope.put("item", items.get(index));
             itemScope.put("index", index);
             try {
-                outputs.add(runOnce(itemScope, call));
+                outputs.add(runWithRetries(itemScope, call));
             } catch (Exception e) {
                 throw new ItemFailed(index, outputs, e);
             }
@@ -138,6 +140,43 @@ final class StepProcessor<C> implements Processor {
         }
         throw new StepException("expression", "step '" + step.id() + "', field 'forEach': expected a list, got "
                 + value.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT), false);
+    }
+
+    /**
+     * Runs the kind, and again while {@link Retries} says so: each new try is a new attempt of
+     * the step (its own step-run row), after a delay spent on this execution's worker thread.
+     * Written here rather than with Camel's redelivery because every attempt is recorded with its
+     * error, and the step's outcome — not an exception — is what leaves this node.
+     */
+    private Object runWithRetries(Map<String, Object> scope, StepCall call) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return runOnce(scope, call);
+            } catch (Exception e) {
+                StepException classified = e instanceof StepException s ? s : null;
+                String type = classified != null ? classified.type() : e.getClass().getSimpleName();
+                if (!retries.shouldRetry(attempt, type, classified != null && classified.retryable())) {
+                    throw e;
+                }
+                java.time.Duration wait = retries.delayAfter(attempt, classified == null ? null : classified.retryAfter());
+                call.execution().attemptFailed(step.id(), type, describe(e), wait);
+                if (!pause(wait)) {
+                    throw e;
+                }
+                call.execution().begin(step.id());
+            }
+        }
+    }
+
+    /** Waits before a retry; false when the thread is interrupted (the node is stopping). */
+    private static boolean pause(java.time.Duration wait) {
+        try {
+            Thread.sleep(wait.toMillis());
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     private Object runOnce(Map<String, Object> scope, StepCall call) throws Exception {

@@ -118,6 +118,17 @@ public final class ExecutionContext {
         step.put("output", output);
     }
 
+    /**
+     * Records that an attempt of a step failed and another follows after {@code wait}; the
+     * next {@link #begin} starts it.
+     */
+    public void attemptFailed(String stepId, String type, String message, java.time.Duration wait) {
+        Map<String, Object> step = step(stepId);
+        step.put("error", Map.of("type", type, "message", message));
+        step.put("retry_in_ms", wait.toMillis());
+        listener.attemptFailed(this, stepId, type, message);
+    }
+
     /** Records that a step's {@code when} was false: no output. */
     public void skip(String stepId) {
         end(stepId, StepStatus.SKIPPED);

@@ -12,6 +12,10 @@ public interface ExecutionListener {
     /** A step has ended (succeeded, failed or skipped) and its checkpoint is written. */
     void stepCheckpointed(ExecutionContext execution, String stepId);
 
+    /** An attempt of a step failed and the step will be tried again. */
+    default void attemptFailed(ExecutionContext execution, String stepId, String type, String message) {
+    }
+
     /** Listens to nothing. */
     ExecutionListener NONE = new ExecutionListener() {
         @Override

@@ -28,6 +28,9 @@ final class SemanticChecks {
     static final Set<String> ROOTS = Set.of("execution", "params", "variables", "steps", "trigger", "webhook",
             "files", "secrets", "connections", "item", "index", "row");
 
+    /** Most attempts a step may have; more is a loop, not a retry. */
+    static final int MAX_ATTEMPTS = 100;
+
     private final StepKinds kinds;
     private final Expressions expressions;
     private final ObjectMapper json;
@@ -99,6 +102,14 @@ final class SemanticChecks {
         if (retry != null && retry.isObject()) {
             duration(retry.get("delay"), at, ".delay");
             duration(retry.get("maxDelay"), at, ".maxDelay");
+            JsonNode attempts = retry.get("attempts");
+            if (attempts != null && attempts.isNumber() && (attempts.asInt() < 1 || attempts.asInt() > MAX_ATTEMPTS)) {
+                at.add(".attempts", "must be from 1 to " + MAX_ATTEMPTS + " (the first attempt included), got " + attempts);
+            }
+            JsonNode multiplier = retry.get("multiplier");
+            if (multiplier != null && multiplier.isNumber() && multiplier.asDouble() < 1) {
+                at.add(".multiplier", "must be at least 1, got " + multiplier);
+            }
         }
     }
 

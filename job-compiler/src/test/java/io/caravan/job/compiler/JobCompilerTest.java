@@ -103,14 +103,37 @@ class JobCompilerTest {
             if ("crash".equals(config.reason())) {
                 throw new IllegalStateException("kaboom");
             }
+            if (config.reason().startsWith("flaky:")) { // retryable for the first N calls of the step
+                int failures = Integer.parseInt(config.reason().substring(6));
+                if (calls.merge(call.stepId(), 1, Integer::sum) <= failures) {
+                    throw new StepException("test.flaky", "flaky, call " + calls.get(call.stepId()), true);
+                }
+                return Map.of("calls", calls.get(call.stepId()));
+            }
+            if ("busy".equals(config.reason()) && calls.merge(call.stepId(), 1, Integer::sum) == 1) {
+                throw new StepException("test.busy", "busy", true, null, java.time.Duration.ofMillis(200));
+            }
+            if ("busy".equals(config.reason())) {
+                return Map.of("calls", calls.get(call.stepId()));
+            }
             throw new StepException("test.refused", "refused: " + config.reason(), false);
         }
     }
+
+    /** Calls per step, for kinds that fail a number of times. */
+    private final Map<String, Integer> calls = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The failed attempts the listener was told of, as "step:type". */
+    private final List<String> failedAttempts = new CopyOnWriteArrayList<>();
 
     private final ExecutionListener listener = new ExecutionListener() {
         @Override
         public void stepStarted(ExecutionContext execution, String stepId) {
             started.add(stepId);
+        }
+
+        @Override
+        public void attemptFailed(ExecutionContext execution, String stepId, String type, String message) {
+            failedAttempts.add(stepId + ":" + type);
         }
 
         @Override
@@ -400,6 +423,70 @@ class JobCompilerTest {
         assertThat(execution.step("after")).isNull();
         assertThat(ran).containsExactly("ok:1", "broken:no disk");
         assertThat(checkpoints).containsExactly("ok", "broken");
+    }
+
+    @Test
+    void aRetryableFailureIsTriedAgainAsNewAttempts() throws Exception {
+        CompiledJob job = deploy("""
+            {"id": "retrying", "steps": [
+              {"id": "flaky", "type": "fail", "reason": "flaky:2", "retry": {"attempts": 3, "delay": "PT0.01S"}}]}""");
+
+        ExecutionContext execution = run(job, Map.of());
+
+        assertThat(execution.status("flaky")).isEqualTo(StepStatus.SUCCESS);
+        assertThat(execution.step("flaky").get("attempts")).isEqualTo(3);
+        assertThat(execution.step("flaky").get("output")).isEqualTo(Map.of("calls", 3));
+        assertThat(started).containsExactly("flaky", "flaky", "flaky");
+        assertThat(failedAttempts).containsExactly("flaky:test.flaky", "flaky:test.flaky");
+        assertThat(checkpoints).as("one checkpoint, when the step has ended").containsExactly("flaky");
+    }
+
+    @Test
+    void retriesStopAtTheLastAttemptAndSkipWhatIsNotRetryable() throws Exception {
+        CompiledJob job = deploy("""
+            {"id": "giving-up", "steps": [
+              {"id": "flaky", "type": "fail", "reason": "flaky:5", "retry": {"attempts": 3, "delay": "PT0.01S"},
+               "continueOnError": true},
+              {"id": "refused", "type": "fail", "reason": "no", "retry": {"attempts": 3, "delay": "PT0.01S"}}]}""");
+
+        ExecutionContext execution = run(job, Map.of());
+
+        assertThat(execution.status("flaky")).isEqualTo(StepStatus.FAILED);
+        assertThat(execution.step("flaky").get("attempts")).isEqualTo(3);
+        assertThat(execution.status("refused")).isEqualTo(StepStatus.FAILED);
+        assertThat(execution.step("refused").get("attempts")).as("test.refused is not retryable").isEqualTo(1);
+    }
+
+    @Test
+    void retryOnChoosesWhichErrorsRetryAndDefaultsApplyToStepsWithoutAPolicy() throws Exception {
+        CompiledJob job = deploy("""
+            {"id": "chosen", "defaults": {"retry": {"attempts": 2, "delay": "PT0.01S", "retryOn": ["test"]}},
+             "steps": [
+              {"id": "by-default", "type": "fail", "reason": "no", "continueOnError": true},
+              {"id": "own-policy", "type": "fail", "reason": "no", "retry": {"attempts": 1}}]}""");
+
+        ExecutionContext execution = run(job, Map.of());
+
+        assertThat(execution.step("by-default").get("attempts")).as("retryOn 'test' covers test.refused").isEqualTo(2);
+        assertThat(execution.step("own-policy").get("attempts")).as("the step's policy wins").isEqualTo(1);
+    }
+
+    @Test
+    void delaysGrowByTheMultiplierAndRetryAfterIsHonoured() throws Exception {
+        CompiledJob backoff = deploy("""
+            {"id": "backoff", "steps": [{"id": "flaky", "type": "fail", "reason": "flaky:2",
+              "retry": {"attempts": 3, "delay": "PT0.1S", "multiplier": 2}}]}""");
+        long t0 = System.nanoTime();
+        run(backoff, Map.of());
+        assertThat((System.nanoTime() - t0) / 1_000_000).as("100 ms, then 200 ms").isGreaterThanOrEqualTo(300);
+
+        CompiledJob busy = deploy("""
+            {"id": "busy", "steps": [{"id": "busy", "type": "fail", "reason": "busy",
+              "retry": {"attempts": 2, "delay": "PT0.001S"}}]}""");
+        long t1 = System.nanoTime();
+        ExecutionContext execution = run(busy, Map.of());
+        assertThat(execution.status("busy")).isEqualTo(StepStatus.SUCCESS);
+        assertThat((System.nanoTime() - t1) / 1_000_000).as("the source asked for 200 ms").isGreaterThanOrEqualTo(200);
     }
 
     @Test

@@ -64,16 +64,25 @@ final class Views {
     private void steps(ObjectNode node, ExecutionRow row) {
         Map<String, ObjectNode> steps = new LinkedHashMap<>();
         ArrayNode errors = json.createArrayNode();
+        Map<String, ExecutionRow.StepRunRow> latest = new LinkedHashMap<>();
+        Map<String, String> firstStarted = new LinkedHashMap<>();
         for (ExecutionRow.StepRunRow run : row.steps()) {
+            latest.put(run.stepId(), run); // rows come by start time: the last one is the latest attempt
+            firstStarted.putIfAbsent(run.stepId(), run.startedAt() == null ? null : run.startedAt().toString());
+        }
+        for (ExecutionRow.StepRunRow run : latest.values()) {
             ObjectNode step = json.createObjectNode();
             step.put("id", run.stepId());
             step.put("status", run.status());
             step.put("attempts", run.attempt());
-            time(step, "started_at", run.startedAt());
+            step.put("started_at", firstStarted.get(run.stepId()));
             time(step, "completed_at", run.completedAt());
             if (run.errorMessage() != null) {
                 step.put("error", run.errorMessage());
                 step.put("error_type", run.errorType());
+            }
+            // a failed attempt that a later one replaced is not an error of the execution
+            if (run.errorMessage() != null && !"RUNNING".equals(run.status())) {
                 errors.addObject().put("step", run.stepId()).put("type", run.errorType()).put("message", run.errorMessage());
             }
             steps.put(run.stepId(), step);

@@ -35,6 +35,12 @@ final class StoreListener implements ExecutionListener {
                 Instant.parse((String) step.get("completed_at")), progress(execution, totalSteps));
     }
 
+    @Override
+    public void attemptFailed(ExecutionContext execution, String stepId, String type, String message) {
+        Map<String, Object> step = execution.step(stepId);
+        store.stepEnded(id, stepId, attempt(step), "FAILED", type, message, Instant.now(), progress(execution, totalSteps));
+    }
+
     /** The share of steps that have ended, 0–100. */
     static int progress(ExecutionContext execution, int totalSteps) {
         Map<?, ?> steps = (Map<?, ?>) execution.data().get("steps");
