@@ -197,7 +197,7 @@ public final class Caravan implements AutoCloseable {
                 jobs = new JobService(new JobStore(db), objects, validator, new JobCompiler(kinds, expressions, json),
                         loaded, () -> connections, json);
                 ExecutionStore executions = new ExecutionStore(db);
-                workers = new WorkerPool(executions, loaded, jobs, camel.createProducerTemplate(), json,
+                workers = new WorkerPool(executions, objects, loaded, jobs, camel.createProducerTemplate(), json,
                         config.nodeId(), config.workers());
                 ExecutionService runs = new ExecutionService(jobs, executions, workers, json);
                 Tokens tokens = new Tokens(db);

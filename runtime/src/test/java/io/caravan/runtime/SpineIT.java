@@ -137,6 +137,13 @@ class SpineIT {
         assertThat(context.at("/steps/call/status").asText()).isEqualTo("FAILED");
         assertThat(context.at("/steps/call/error/message").asText()).contains("HTTP 500");
         assertThat(context.at("/steps").has("never")).isFalse();
+
+        assertThat(node.call("PUT", "/api/v1/jobs/failing", """
+                {"id": "failing", "steps": [{"id": "other", "type": "log", "message": "v2"}]}""").statusCode())
+                .isEqualTo(200);
+        HttpResponse<String> retry = node.call("POST", "/api/v1/executions/" + id + "/retry", null);
+        assertThat(retry.statusCode()).as("its checkpoint belongs to version 1").isEqualTo(409);
+        assertThat(node.json(retry).get("detail").asText()).contains("changed from version 1 to 2");
     }
 
     @Test
@@ -167,6 +174,36 @@ class SpineIT {
             }
         }
         assertThat(attempts).containsExactly("1 FAILED http.status", "2 FAILED http.status", "3 SUCCESS null");
+    }
+
+    @Test
+    void aRetriedExecutionContinuesFromItsFailedStepWithItsSavedContext() throws Exception {
+        create("""
+                {"id": "resumed", "steps": [
+                  {"id": "prepare", "type": "set", "variables": {"n": 1}},
+                  {"id": "call", "type": "http", "url": "%s"},
+                  {"id": "after", "type": "log", "message": "n={{ variables.n }} ok={{ steps.call.output.body.ok }}"}]}"""
+                .formatted(stub.url("/once/resumed")));
+        String id = node.run("resumed", null);
+        JsonNode failed = node.awaitEnd(id);
+        assertThat(failed.get("status").asText()).isEqualTo("FAILED");
+        String prepared = node.object(failed.get("context_path").asText()).at("/steps/prepare/started_at").asText();
+
+        HttpResponse<String> retry = node.call("POST", "/api/v1/executions/" + id + "/retry", null);
+        assertThat(retry.statusCode()).as(retry.body()).isEqualTo(202);
+        JsonNode done = node.awaitEnd(id);
+
+        assertThat(done.get("status").asText()).isEqualTo("SUCCESS");
+        assertThat(done.get("errors")).isEmpty();
+        assertThat(done.get("steps")).extracting(s -> s.get("id").asText() + "=" + s.get("attempts").asInt())
+                .containsExactly("prepare=1", "call=2", "after=1");
+        JsonNode context = node.object(done.get("context_path").asText());
+        assertThat(context.at("/steps/prepare/started_at").asText()).as("a completed step is not run again")
+                .isEqualTo(prepared);
+        assertThat(context.at("/steps/after/output/message").asText()).isEqualTo("n=1 ok=true");
+
+        assertThat(node.call("POST", "/api/v1/executions/" + id + "/retry", null).statusCode())
+                .as("only FAILED or TIMED_OUT executions are retried").isEqualTo(409);
     }
 
     @Test

@@ -25,6 +25,11 @@ final class Stub implements AutoCloseable {
         server.createContext("/items", ex -> reply(ex, 200,
                 "{\"items\":[{\"id\":1,\"name\":\"widget-41\"},{\"id\":2,\"name\":\"widget-42\"},{\"id\":3,\"name\":\"widget-43\"}]}"));
         server.createContext("/fail", ex -> reply(ex, 500, "{\"error\":\"stub is down\"}"));
+        server.createContext("/once/", ex -> { // fails the first call of each name, then answers
+            String name = ex.getRequestURI().getPath().substring("/once/".length());
+            boolean first = calls.merge("once/" + name, 1, Integer::sum) == 1;
+            reply(ex, first ? 500 : 200, first ? "{\"error\":\"first call fails\"}" : "{\"ok\":true}");
+        });
         server.createContext("/flaky/", ex -> { // 503 with Retry-After for the first two calls of each name
             String name = ex.getRequestURI().getPath().substring("/flaky/".length());
             if (calls.merge(name, 1, Integer::sum) <= 2) {

@@ -47,6 +47,26 @@ public final class ExecutionContext {
         return new ExecutionContext(new LinkedHashMap<>(checkpoint), listener);
     }
 
+    /**
+     * Makes the steps that ended the execution by failing runnable again, for a retry: they are
+     * not finished any more and their next {@link #begin} is a new attempt. Steps that completed
+     * (or failed under {@code continueOnError}) stay done and are not run again.
+     *
+     * @return the ids of the reopened steps
+     */
+    public List<String> reopenFailedSteps() {
+        List<String> reopened = new java.util.ArrayList<>();
+        steps().forEach((id, state) -> {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> step = (Map<String, Object>) state;
+            if (StepStatus.FAILED.name().equals(step.get("status")) && !Boolean.TRUE.equals(step.get("continued"))) {
+                step.put("status", StepStatus.RUNNING.name());
+                reopened.add(id);
+            }
+        });
+        return reopened;
+    }
+
     /** The context carried by an exchange. */
     public static ExecutionContext of(Exchange exchange) {
         ExecutionContext context = exchange.getProperty(PROPERTY, ExecutionContext.class);

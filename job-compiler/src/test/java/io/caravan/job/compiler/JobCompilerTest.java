@@ -544,6 +544,30 @@ class JobCompilerTest {
     }
 
     @Test
+    void aRetriedExecutionRunsItsFailedStepAgainAsANewAttemptAndNothingBefore() throws Exception {
+        CompiledJob job = deploy("""
+            {"id": "again", "steps": [
+              {"id": "first", "type": "echo", "value": 1},
+              {"id": "lenient", "type": "fail", "reason": "no", "continueOnError": true},
+              {"id": "flaky", "type": "fail", "reason": "flaky:1"},
+              {"id": "last", "type": "echo", "value": 3}]}""");
+        ExecutionContext failed = run(job, Map.of());
+        assertThat(failed.status("flaky")).isEqualTo(StepStatus.FAILED);
+        ran.clear();
+        started.clear();
+
+        ExecutionContext retried = ExecutionContext.resume(failed.data(), listener);
+        assertThat(retried.reopenFailedSteps()).containsExactly("flaky");
+        run(job, retried);
+
+        assertThat(started).containsExactly("flaky", "last");
+        assertThat(retried.status("flaky")).isEqualTo(StepStatus.SUCCESS);
+        assertThat(retried.step("flaky").get("attempts")).isEqualTo(2);
+        assertThat(retried.status("lenient")).as("a failure under continueOnError stays as it was").isEqualTo(StepStatus.FAILED);
+        assertThat(retried.hasFailed()).isFalse();
+    }
+
+    @Test
     void expressionErrorNamesStepFieldAndExpression() throws Exception {
         CompiledJob job = deploy("""
             {"id": "orders", "steps": [

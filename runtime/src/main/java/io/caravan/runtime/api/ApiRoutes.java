@@ -57,6 +57,7 @@ public final class ApiRoutes extends RouteBuilder {
                 .get("/executions").to("direct:api.executions.list")
                 .get("/executions/{id}").to("direct:api.executions.get")
                 .get("/executions/{id}/context").to("direct:api.executions.context")
+                .post("/executions/{id}/retry").to("direct:api.executions.retry")
                 .get("/schema/job.json").to("direct:api.schema");
 
         handle("api.jobs.validate", handlers::validate);
@@ -70,6 +71,7 @@ public final class ApiRoutes extends RouteBuilder {
         handle("api.executions.list", handlers::listExecutions);
         handle("api.executions.get", handlers::getExecution);
         handle("api.executions.context", handlers::context);
+        handle("api.executions.retry", handlers::retry);
         handle("api.schema", handlers::schema);
 
         from("platform-http:/health?httpMethodRestrict=GET").routeId("api.health").process(e -> {

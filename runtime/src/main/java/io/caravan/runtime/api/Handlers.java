@@ -139,6 +139,12 @@ public final class Handlers {
         reply(e, 200, views.execution(execution(e), true));
     }
 
+    void retry(Exchange e) throws Exception {
+        ExecutionRow row = execution(e);
+        runs.retry(row.id());
+        reply(e, 202, json.createObjectNode().put("id", row.id().toString()).put("status", "QUEUED"));
+    }
+
     void context(Exchange e) {
         ExecutionRow row = execution(e);
         byte[] context = objects.get(row.contextPath());

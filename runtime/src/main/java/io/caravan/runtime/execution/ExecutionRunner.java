@@ -3,6 +3,7 @@ package io.caravan.runtime.execution;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.caravan.connectors.checkpoint.CheckpointException;
+import io.caravan.connectors.storage.ObjectStore;
 import io.caravan.job.compiler.CompiledJob;
 import io.caravan.job.execution.ExecutionContext;
 import io.caravan.job.params.ParamBinder;
@@ -23,12 +24,14 @@ final class ExecutionRunner {
     };
 
     private final ExecutionStore store;
+    private final ObjectStore objects;
     private final ProducerTemplate producer;
     private final ObjectMapper json;
     private final ParamBinder binder;
 
-    ExecutionRunner(ExecutionStore store, ProducerTemplate producer, ObjectMapper json) {
+    ExecutionRunner(ExecutionStore store, ObjectStore objects, ProducerTemplate producer, ObjectMapper json) {
         this.store = store;
+        this.objects = objects;
         this.producer = producer;
         this.json = json;
         this.binder = new ParamBinder(json);
@@ -46,10 +49,24 @@ final class ExecutionRunner {
                 return;
             }
         }
-        store.setVersion(row.id(), job.version(), job.job().steps().size());
-        ExecutionContext context = ExecutionContext.start(row.id().toString(), row.jobId(), job.version(),
-                json.readValue(row.trigger(), MAP), params,
-                new StoreListener(store, row.id(), job.job().steps().size()));
+        StoreListener listener = new StoreListener(store, row.id(), job.job().steps().size());
+        byte[] saved = row.ranBefore() ? objects.get(row.contextPath()) : null;
+        ExecutionContext context;
+        if (saved != null) {
+            // a retry: continue from the checkpoint, on the version it was made with
+            if (row.jobVersion() == null || row.jobVersion() != job.version()) {
+                store.finish(row.id(), "FAILED", "version", "cannot continue: the job changed from version "
+                        + row.jobVersion() + " to " + job.version() + " since this execution ran; start a new run");
+                return;
+            }
+            context = ExecutionContext.resume(json.readValue(saved, MAP), listener);
+            LOG.info("execution {} of job {} continues; steps run again: {}", row.id(), row.jobId(),
+                    context.reopenFailedSteps());
+        } else {
+            store.setVersion(row.id(), job.version(), job.job().steps().size());
+            context = ExecutionContext.start(row.id().toString(), row.jobId(), job.version(),
+                    json.readValue(row.trigger(), MAP), params, listener);
+        }
         Exchange done = producer.send(job.endpointUri(), e -> e.setProperty(ExecutionContext.PROPERTY, context));
         if (done.getException() != null) {
             brokeOff(row, context, job.job().steps().size(), done.getException());

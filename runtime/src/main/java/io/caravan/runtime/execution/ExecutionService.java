@@ -7,6 +7,7 @@ import io.caravan.job.params.ParamBinder;
 import io.caravan.job.validation.Problems;
 import io.caravan.runtime.api.ApiException;
 import io.caravan.runtime.jobs.JobService;
+import io.caravan.runtime.store.ExecutionRow;
 import io.caravan.runtime.store.ExecutionStore;
 import io.caravan.runtime.store.JobRow;
 import java.util.Map;
@@ -27,6 +28,27 @@ public final class ExecutionService {
         this.params = new ParamBinder(json);
         this.workers = workers;
         this.json = json;
+    }
+
+    /**
+     * Retries a FAILED or TIMED_OUT execution: the same execution is queued again and continues
+     * from its checkpoint — completed steps are not run again, the failed step runs as a new
+     * attempt. Only while the job is still at the version the execution ran.
+     */
+    public void retry(UUID id) {
+        ExecutionRow row = executions.find(id).orElseThrow(() -> ApiException.notFound("no execution '" + id + "'"));
+        if (!row.status().equals("FAILED") && !row.status().equals("TIMED_OUT")) {
+            throw ApiException.conflict("only a FAILED or TIMED_OUT execution can be retried; " + id + " is " + row.status());
+        }
+        JobRow job = jobs.get(row.jobId());
+        if (row.jobVersion() == null || row.jobVersion() != job.currentVersion()) {
+            throw ApiException.conflict("job '" + row.jobId() + "' changed from version " + row.jobVersion() + " to "
+                    + job.currentVersion() + " since this execution ran; start a new run instead");
+        }
+        if (!executions.requeueForRetry(id)) {
+            throw ApiException.conflict("execution " + id + " changed meanwhile; read it and try again");
+        }
+        workers.wake();
     }
 
     /** Enqueues a run of a job; returns the new execution's id. */

@@ -1,6 +1,7 @@
 package io.caravan.runtime.execution;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.caravan.connectors.storage.ObjectStore;
 import io.caravan.job.compiler.CompiledJob;
 import io.caravan.runtime.jobs.JobService;
 import io.caravan.runtime.jobs.LoadedJobs;
@@ -35,12 +36,12 @@ public final class WorkerPool implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running;
 
-    public WorkerPool(ExecutionStore store, LoadedJobs loaded, JobService jobs, ProducerTemplate producer,
-            ObjectMapper json, String nodeId, int size) {
+    public WorkerPool(ExecutionStore store, ObjectStore objects, LoadedJobs loaded, JobService jobs,
+            ProducerTemplate producer, ObjectMapper json, String nodeId, int size) {
         this.store = store;
         this.loaded = loaded;
         this.jobs = jobs;
-        this.runner = new ExecutionRunner(store, producer, json);
+        this.runner = new ExecutionRunner(store, objects, producer, json);
         this.nodeId = nodeId;
         this.size = size;
     }

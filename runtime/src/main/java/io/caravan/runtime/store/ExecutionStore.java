@@ -36,15 +36,28 @@ public final class ExecutionStore {
      * workers hold and jobs that are being reloaded here.
      */
     public Optional<ExecutionRow> claimNext(String nodeId, Set<String> skipJobs) {
-        return jdbc.query("update executions set status = 'RUNNING', node_id = ?, started_at = coalesce(started_at, now())"
-                + " where id = (select id from executions where status = 'QUEUED' and not (job_id = any(?))"
-                + " order by priority desc, created_at limit 1 for update skip locked) returning " + COLUMNS,
-                ExecutionStore::row, nodeId, skipJobs.toArray(String[]::new)).stream().findFirst();
+        // `ran` tells a first run from a retry before started_at is overwritten, so only a retry
+        // pays for looking up a checkpoint
+        return jdbc.query("with next as (select id, started_at is not null as ran from executions"
+                + " where status = 'QUEUED' and not (job_id = any(?)) order by priority desc, created_at limit 1"
+                + " for update skip locked) update executions e set status = 'RUNNING', node_id = ?,"
+                + " started_at = coalesce(e.started_at, now()) from next where e.id = next.id"
+                + " returning e.*, next.ran", (rs, n) -> row(rs, n).ranBefore(rs.getBoolean("ran")),
+                skipJobs.toArray(String[]::new), nodeId).stream().findFirst();
     }
 
     /** Puts a claimed execution back in the queue. */
     public void requeue(UUID id) {
         jdbc.update("update executions set status = 'QUEUED', node_id = null where id = ? and status = 'RUNNING'", id);
+    }
+
+    /**
+     * Puts a FAILED or TIMED_OUT execution back in the queue to continue from its checkpoint;
+     * false when it is not (or no longer) in one of those states.
+     */
+    public boolean requeueForRetry(UUID id) {
+        return jdbc.update("update executions set status = 'QUEUED', node_id = null, completed_at = null,"
+                + " error_type = null, error_message = null where id = ? and status in ('FAILED', 'TIMED_OUT')", id) > 0;
     }
 
     /** Records the job version an execution runs, and its number of steps. */
@@ -105,7 +118,7 @@ public final class ExecutionStore {
                 rs.getString("params"), rs.getInt("total_steps"), rs.getInt("progress"), rs.getString("current_step"),
                 rs.getString("context_path"), rs.getString("node_id"), rs.getString("error_type"),
                 rs.getString("error_message"), instant(rs, "created_at"), instant(rs, "started_at"),
-                instant(rs, "completed_at"), List.of());
+                instant(rs, "completed_at"), List.of(), false);
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {
