@@ -38,6 +38,7 @@ create table executions (
     node_id       text,
     error_type    text,
     error_message text,
+    cancel_requested boolean not null default false,
     created_at    timestamptz not null default now(),
     started_at    timestamptz,
     completed_at  timestamptz

@@ -6,8 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
 /**
- * An execution that waited in the queue while its job was updated runs the new version, so its
- * parameters are checked again against that version. One worker keeps the second run queued.
+ * Executions that wait in the queue, on a node with one worker that a held run keeps busy: one
+ * queued across an update runs the new version (its parameters checked again), one cancelled
+ * while queued never runs.
  */
 class QueuedAcrossUpdateIT {
 
@@ -34,6 +35,29 @@ class QueuedAcrossUpdateIT {
             assertThat(two.get("job_version").asInt()).isEqualTo(1); // it never ran
             assertThat(two.at("/errors/0/type").asText()).isEqualTo("params");
             assertThat(two.at("/errors/0/message").asText()).contains("version 2").contains("$.params.day is required");
+        }
+    }
+
+    @Test
+    void aQueuedExecutionCancelledNeverRuns() throws Exception {
+        try (Stub stub = new Stub(); TestNode node = TestNode.start(1)) {
+            assertThat(node.call("POST", "/api/v1/jobs", """
+                    {"id": "busy", "steps": [{"id": "wait", "type": "http", "url": "%s"}]}"""
+                    .formatted(stub.url("/hold/busy"))).statusCode()).isEqualTo(201);
+            String first = node.run("busy", null);
+            assertThat(stub.awaitArrival("busy")).isTrue();
+            String queued = node.run("busy", null);
+
+            var cancel = node.call("POST", "/api/v1/executions/" + queued + "/cancel", null);
+            assertThat(cancel.statusCode()).as(cancel.body()).isEqualTo(200);
+            assertThat(node.json(cancel).get("status").asText()).isEqualTo("CANCELLED");
+            stub.release("busy");
+
+            assertThat(node.awaitEnd(first).get("status").asText()).isEqualTo("SUCCESS");
+            Thread.sleep(700); // a worker is free again: it must not pick the cancelled one up
+            JsonNode cancelled = node.json(node.call("GET", "/api/v1/executions/" + queued, null));
+            assertThat(cancelled.get("status").asText()).isEqualTo("CANCELLED");
+            assertThat(cancelled.get("steps")).isEmpty();
         }
     }
 }

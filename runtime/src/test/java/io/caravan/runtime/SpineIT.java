@@ -207,6 +207,28 @@ class SpineIT {
     }
 
     @Test
+    void aRunningExecutionCancelledStopsAfterItsCurrentStepAndKeepsItsContext() throws Exception {
+        create("""
+                {"id": "cancelled", "steps": [
+                  {"id": "wait", "type": "http", "url": "%s"},
+                  {"id": "after", "type": "log", "message": "not reached"}]}""".formatted(stub.url("/hold/cancel")));
+        String id = node.run("cancelled", null);
+        assertThat(stub.awaitArrival("cancel")).isTrue();
+
+        HttpResponse<String> cancel = node.call("POST", "/api/v1/executions/" + id + "/cancel", null);
+        assertThat(cancel.statusCode()).as(cancel.body()).isEqualTo(202);
+        assertThat(node.json(cancel).get("status").asText()).isEqualTo("RUNNING");
+        stub.release("cancel");
+
+        JsonNode done = node.awaitEnd(id);
+        assertThat(done.get("status").asText()).isEqualTo("CANCELLED");
+        assertThat(done.get("steps")).extracting(s -> s.get("id").asText()).containsExactly("wait");
+        assertThat(node.object(done.get("context_path").asText()).at("/steps/wait/output/body/released").asText())
+                .isEqualTo("cancel");
+        assertThat(node.call("POST", "/api/v1/executions/" + id + "/cancel", null).statusCode()).isEqualTo(409);
+    }
+
+    @Test
     void aStepWithContinueOnErrorFailsAloneAndTheExecutionIsAPartialSuccess() throws Exception {
         create("""
                 {"id": "lenient", "steps": [

@@ -55,6 +55,10 @@ final class StepProcessor<C> implements Processor {
         if (execution.isFinished(id)) {
             return; // finished before a resume: never run a completed step again
         }
+        if (execution.isCancelRequested()) {
+            exchange.setRouteStop(true); // cancelled: no further step starts
+            return;
+        }
         // outside the try on purpose: a listener that cannot record the start is the runtime's
         // failure, not the step's, so it leaves the route as the exchange's exception
         execution.begin(id);
@@ -160,22 +164,11 @@ final class StepProcessor<C> implements Processor {
                 }
                 java.time.Duration wait = retries.delayAfter(attempt, classified == null ? null : classified.retryAfter());
                 call.execution().attemptFailed(step.id(), type, describe(e), wait);
-                if (!pause(wait)) {
-                    throw e;
+                if (!call.execution().pause(wait)) {
+                    throw e; // cancelled while waiting: the failure stands
                 }
                 call.execution().begin(step.id());
             }
-        }
-    }
-
-    /** Waits before a retry; false when the thread is interrupted (the node is stopping). */
-    private static boolean pause(java.time.Duration wait) {
-        try {
-            Thread.sleep(wait.toMillis());
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         }
     }
 

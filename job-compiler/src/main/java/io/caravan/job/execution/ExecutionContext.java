@@ -19,6 +19,7 @@ public final class ExecutionContext {
     private final Map<String, Object> data;
     private final ExecutionListener listener;
     private String lastStep;
+    private final java.util.concurrent.CountDownLatch cancelled = new java.util.concurrent.CountDownLatch(1);
 
     private ExecutionContext(Map<String, Object> data, ExecutionListener listener) {
         this.data = data;
@@ -199,6 +200,38 @@ public final class ExecutionContext {
     @SuppressWarnings("unchecked")
     public void setVariable(String name, Object value) {
         ((Map<String, Object>) data.get("variables")).put(name, value);
+    }
+
+    /**
+     * Asks the execution to stop: no further step starts and a retry wait ends; the step that is
+     * running finishes (its I/O is not cut off). Safe to call from any thread.
+     */
+    public void requestCancel() {
+        cancelled.countDown();
+    }
+
+    /** Whether the execution was asked to stop. */
+    public boolean isCancelRequested() {
+        return cancelled.getCount() == 0;
+    }
+
+    /**
+     * Waits up to {@code wait} (before a retry), returning early when the execution is cancelled.
+     *
+     * @return true when the wait ran out, false when cancelled or the thread was interrupted
+     */
+    public boolean pause(java.time.Duration wait) {
+        try {
+            return !cancelled.await(wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Whether every step of a job with these step ids has ended. */
+    public boolean allFinished(java.util.Collection<String> stepIds) {
+        return stepIds.stream().allMatch(this::isFinished);
     }
 
     /** The step that ran last on this thread, for the checkpoint. */

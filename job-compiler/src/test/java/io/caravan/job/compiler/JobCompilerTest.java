@@ -490,6 +490,30 @@ class JobCompilerTest {
     }
 
     @Test
+    void aCancelledExecutionStartsNoFurtherStepAndACancelEndsARetryWait() throws Exception {
+        CompiledJob job = deploy("""
+            {"id": "stopping", "steps": [
+              {"id": "first", "type": "echo", "value": 1},
+              {"id": "second", "type": "echo", "value": 2}]}""");
+        ExecutionContext execution = ExecutionContext.start("exec-1", "stopping", 1, null, Map.of(), listener);
+        execution.requestCancel();
+        run(job, execution);
+        assertThat(ran).isEmpty();
+
+        CompiledJob waiting = deploy("""
+            {"id": "waiting", "steps": [{"id": "flaky", "type": "fail", "reason": "flaky:5",
+              "retry": {"attempts": 3, "delay": "PT10S"}}]}""");
+        ExecutionContext slow = ExecutionContext.start("exec-2", "waiting", 1, null, Map.of(), listener);
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor()
+                .schedule(slow::requestCancel, 200, java.util.concurrent.TimeUnit.MILLISECONDS);
+        long t0 = System.nanoTime();
+        run(waiting, slow);
+        assertThat((System.nanoTime() - t0) / 1_000_000).as("the 10 s wait ended by the cancel").isLessThan(5_000);
+        assertThat(slow.status("flaky")).isEqualTo(StepStatus.FAILED);
+        assertThat(slow.step("flaky").get("attempts")).isEqualTo(1);
+    }
+
+    @Test
     void continueOnErrorRecordsTheFailureAndGoesOn() throws Exception {
         CompiledJob job = deploy("""
             {"id": "lenient", "steps": [

@@ -58,6 +58,7 @@ public final class ApiRoutes extends RouteBuilder {
                 .get("/executions/{id}").to("direct:api.executions.get")
                 .get("/executions/{id}/context").to("direct:api.executions.context")
                 .post("/executions/{id}/retry").to("direct:api.executions.retry")
+                .post("/executions/{id}/cancel").to("direct:api.executions.cancel")
                 .get("/schema/job.json").to("direct:api.schema");
 
         handle("api.jobs.validate", handlers::validate);
@@ -72,6 +73,7 @@ public final class ApiRoutes extends RouteBuilder {
         handle("api.executions.get", handlers::getExecution);
         handle("api.executions.context", handlers::context);
         handle("api.executions.retry", handlers::retry);
+        handle("api.executions.cancel", handlers::cancel);
         handle("api.schema", handlers::schema);
 
         from("platform-http:/health?httpMethodRestrict=GET").routeId("api.health").process(e -> {

@@ -139,6 +139,14 @@ public final class Handlers {
         reply(e, 200, views.execution(execution(e), true));
     }
 
+    void cancel(Exchange e) throws Exception {
+        ExecutionRow row = execution(e);
+        String status = runs.cancel(row.id());
+        ObjectNode out = json.createObjectNode().put("id", row.id().toString()).put("status", status);
+        out.put("cancel_requested", true);
+        reply(e, status.equals("CANCELLED") ? 200 : 202, out);
+    }
+
     void retry(Exchange e) throws Exception {
         ExecutionRow row = execution(e);
         runs.retry(row.id());

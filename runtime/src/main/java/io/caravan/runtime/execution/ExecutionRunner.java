@@ -10,7 +10,9 @@ import io.caravan.job.params.ParamBinder;
 import io.caravan.job.validation.Problems;
 import io.caravan.runtime.store.ExecutionRow;
 import io.caravan.runtime.store.ExecutionStore;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
@@ -25,12 +27,16 @@ final class ExecutionRunner {
 
     private final ExecutionStore store;
     private final ObjectStore objects;
+    /** The executions running on this node, so a cancel reaches them at once. */
+    private final Map<UUID, ExecutionContext> running;
     private final ProducerTemplate producer;
     private final ObjectMapper json;
     private final ParamBinder binder;
 
-    ExecutionRunner(ExecutionStore store, ObjectStore objects, ProducerTemplate producer, ObjectMapper json) {
+    ExecutionRunner(ExecutionStore store, ObjectStore objects, ProducerTemplate producer, ObjectMapper json,
+            Map<UUID, ExecutionContext> running) {
         this.store = store;
+        this.running = running;
         this.objects = objects;
         this.producer = producer;
         this.json = json;
@@ -67,12 +73,19 @@ final class ExecutionRunner {
             context = ExecutionContext.start(row.id().toString(), row.jobId(), job.version(),
                     json.readValue(row.trigger(), MAP), params, listener);
         }
-        Exchange done = producer.send(job.endpointUri(), e -> e.setProperty(ExecutionContext.PROPERTY, context));
+        running.put(row.id(), context);
+        Exchange done;
+        try {
+            done = producer.send(job.endpointUri(), e -> e.setProperty(ExecutionContext.PROPERTY, context));
+        } finally {
+            running.remove(row.id());
+        }
         if (done.getException() != null) {
             brokeOff(row, context, job.job().steps().size(), done.getException());
             return;
         }
-        String status = context.hasFailed() ? "FAILED" : context.hasContinuedFailures() ? "PARTIAL_SUCCESS" : "SUCCESS";
+        String status = context.isCancelRequested() && !context.allFinished(stepIds(job)) ? "CANCELLED"
+                : context.hasFailed() ? "FAILED" : context.hasContinuedFailures() ? "PARTIAL_SUCCESS" : "SUCCESS";
         store.finish(row.id(), status);
         LOG.debug("execution {} of job {} ended {}", row.id(), row.jobId(), status);
     }
@@ -94,6 +107,10 @@ final class ExecutionRunner {
         }
         store.finish(row.id(), "FAILED", checkpoint != null ? "checkpoint" : "execution",
                 "the execution broke off: " + message(checkpoint != null ? checkpoint : e));
+    }
+
+    private static List<String> stepIds(CompiledJob job) {
+        return job.job().steps().stream().map(io.caravan.job.model.StepSpec::id).toList();
     }
 
     private static <T extends Throwable> T find(Throwable e, Class<T> type) {

@@ -51,6 +51,22 @@ public final class ExecutionService {
         workers.wake();
     }
 
+    /**
+     * Cancels an execution: a queued one at once; a running one stops after its current step
+     * (on this node at once, on another after that node's next step), keeping its context.
+     *
+     * @return the status it has now: CANCELLED, or RUNNING while it stops
+     */
+    public String cancel(UUID id) {
+        ExecutionRow row = executions.find(id).orElseThrow(() -> ApiException.notFound("no execution '" + id + "'"));
+        String status = executions.cancel(id).orElseThrow(() -> ApiException.conflict(
+                "only a QUEUED or RUNNING execution can be cancelled; " + id + " is " + row.status()));
+        if (status.equals("RUNNING")) {
+            workers.cancelHere(id);
+        }
+        return status;
+    }
+
     /** Enqueues a run of a job; returns the new execution's id. */
     public UUID enqueue(String jobId, Map<String, Object> given, Map<String, Object> trigger) {
         JobRow row = jobs.get(jobId);

@@ -30,9 +30,12 @@ final class StoreListener implements ExecutionListener {
     public void stepCheckpointed(ExecutionContext execution, String stepId) {
         Map<String, Object> step = execution.step(stepId);
         Map<?, ?> error = (Map<?, ?>) step.get("error");
-        store.stepEnded(id, stepId, attempt(step), (String) step.get("status"),
+        boolean cancel = store.stepEnded(id, stepId, attempt(step), (String) step.get("status"),
                 error == null ? null : (String) error.get("type"), error == null ? null : (String) error.get("message"),
                 Instant.parse((String) step.get("completed_at")), progress(execution, totalSteps));
+        if (cancel) { // asked on another node: learnt with this write, at no extra round trip
+            execution.requestCancel();
+        }
     }
 
     @Override

@@ -33,6 +33,8 @@ public final class WorkerPool implements AutoCloseable {
     private final String nodeId;
     private final int size;
     private final Semaphore wakeups = new Semaphore(0);
+    private final java.util.Map<java.util.UUID, io.caravan.job.execution.ExecutionContext> executing =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running;
 
@@ -41,7 +43,7 @@ public final class WorkerPool implements AutoCloseable {
         this.store = store;
         this.loaded = loaded;
         this.jobs = jobs;
-        this.runner = new ExecutionRunner(store, objects, producer, json);
+        this.runner = new ExecutionRunner(store, objects, producer, json, executing);
         this.nodeId = nodeId;
         this.size = size;
     }
@@ -56,6 +58,16 @@ public final class WorkerPool implements AutoCloseable {
             t.start();
         }
         LOG.info("{} workers started on node {}", size, nodeId);
+    }
+
+    /** Tells an execution running on this node to stop after its current step; false when it runs elsewhere. */
+    public boolean cancelHere(java.util.UUID id) {
+        var context = executing.get(id);
+        if (context == null) {
+            return false;
+        }
+        context.requestCancel();
+        return true;
     }
 
     /** Tells an idle worker there is work. */

@@ -57,7 +57,8 @@ public final class ExecutionStore {
      */
     public boolean requeueForRetry(UUID id) {
         return jdbc.update("update executions set status = 'QUEUED', node_id = null, completed_at = null,"
-                + " error_type = null, error_message = null where id = ? and status in ('FAILED', 'TIMED_OUT')", id) > 0;
+                + " error_type = null, error_message = null, cancel_requested = false"
+                + " where id = ? and status in ('FAILED', 'TIMED_OUT')", id) > 0;
     }
 
     /** Records the job version an execution runs, and its number of steps. */
@@ -73,13 +74,32 @@ public final class ExecutionStore {
                 id, stepId, attempt, Timestamp.from(at), stepId, id);
     }
 
-    /** Records the end of a step attempt and the execution's progress (0–100). */
-    public void stepEnded(UUID id, String stepId, int attempt, String status, String errorType, String errorMessage,
+    /**
+     * Records the end of a step attempt and the execution's progress (0–100).
+     *
+     * @return whether the execution was asked to cancel (read in the same round trip)
+     */
+    public boolean stepEnded(UUID id, String stepId, int attempt, String status, String errorType, String errorMessage,
             Instant at, int progress) {
-        jdbc.update("with run as (update step_runs set status = ?, error_type = ?, error_message = ?, completed_at = ?"
-                + " where execution_id = ? and step_id = ? and attempt = ?)"
-                + " update executions set progress = ? where id = ?",
-                status, errorType, errorMessage, Timestamp.from(at), id, stepId, attempt, progress, id);
+        return jdbc.query("with run as (update step_runs set status = ?, error_type = ?, error_message = ?,"
+                + " completed_at = ? where execution_id = ? and step_id = ? and attempt = ?)"
+                + " update executions set progress = ? where id = ? returning cancel_requested",
+                (rs, n) -> rs.getBoolean(1), status, errorType, errorMessage, Timestamp.from(at), id, stepId, attempt,
+                progress, id).stream().findFirst().orElse(false);
+    }
+
+    /**
+     * Cancels an execution: a QUEUED one becomes CANCELLED at once, a RUNNING one is marked for
+     * its worker to stop after the current step.
+     *
+     * @return the status it now has (CANCELLED or RUNNING), or empty when it was neither queued nor running
+     */
+    public Optional<String> cancel(UUID id) {
+        return jdbc.query("update executions set cancel_requested = (status = 'RUNNING'),"
+                + " completed_at = case when status = 'QUEUED' then now() else completed_at end,"
+                + " status = case when status = 'QUEUED' then 'CANCELLED' else status end"
+                + " where id = ? and status in ('QUEUED', 'RUNNING') returning status",
+                (rs, n) -> rs.getString(1), id).stream().findFirst();
     }
 
     /** Ends an execution with a final status. */
