@@ -71,3 +71,12 @@ create table api_tokens (
     expires_at  timestamptz,
     revoked_at  timestamptz
 );
+
+-- The nodes of the cluster, each beating every few seconds while it runs.
+create table nodes (
+    id              text primary key,
+    version         text        not null,
+    started_at      timestamptz not null,
+    last_heartbeat  timestamptz not null,
+    stopped_at      timestamptz
+);

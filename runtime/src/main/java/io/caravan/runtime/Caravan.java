@@ -121,6 +121,7 @@ public final class Caravan implements AutoCloseable {
         }
         Database db = Database.open(dbUrl, config.dbUser(), config.dbPassword(), config.workers() + 6);
         resources.push(db);
+        resources.push(new io.caravan.runtime.nodes.NodeHeartbeat(db, config.nodeId(), version()));
         databaseUrl = dbUrl;
         s3Endpoint = s3;
         minio = MinioClient.builder().endpoint(s3).credentials(accessKey, secretKey).region("us-east-1").build();
@@ -203,7 +204,8 @@ public final class Caravan implements AutoCloseable {
                 Tokens tokens = new Tokens(db);
                 generatedToken = tokens.seedAdmin(config.adminToken());
                 camel.addRoutes(new CheckpointRoute(objects, json));
-                camel.addRoutes(new ApiRoutes(new Handlers(jobs, runs, executions, objects, camel, validator.schema(), json),
+                camel.addRoutes(new ApiRoutes(new Handlers(jobs, runs, executions, objects, camel, validator.schema(), json,
+                        () -> io.caravan.runtime.nodes.NodeHeartbeat.list(db)),
                         tokens, json, () -> ready));
             } catch (Exception e) {
                 throw new IllegalStateException("cannot wire Caravan: " + e.getMessage(), e);
@@ -229,6 +231,12 @@ public final class Caravan implements AutoCloseable {
     /** The port the API listens on. */
     public int port() {
         return config.httpPort();
+    }
+
+    /** This build's version, from the jar's manifest (a development build has none). */
+    static String version() {
+        String version = Caravan.class.getPackage().getImplementationVersion();
+        return version == null ? "dev" : version;
     }
 
     /** The admin token generated (and printed) at this start, or null when none was. */

@@ -156,6 +156,18 @@ class ApiErrorsIT {
     }
 
     @Test
+    void nodesAreListedWithTheirHeartbeat() throws Exception {
+        JsonNode nodes = node.json(node.call("GET", "/api/v1/nodes", null));
+        assertThat(nodes.get("items")).anySatisfy(n -> {
+            assertThat(n.get("alive").asBoolean()).isTrue();
+            assertThat(n.get("stopped_at").isNull()).isTrue();
+            assertThat(java.time.Instant.parse(n.get("last_heartbeat").asText()))
+                    .isAfter(java.time.Instant.now().minusSeconds(30));
+        });
+        assertThat(node.call("GET", "/api/v1/nodes", null, null).statusCode()).isEqualTo(401);
+    }
+
+    @Test
     void aFormBodyIs415() throws Exception {
         var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(node.base() + "/api/v1/jobs"))
                 .header("Authorization", "Bearer " + TestNode.TOKEN)

@@ -72,6 +72,11 @@ class ExternalServicesIT {
                 assertThat(dir.resolve("postgres")).doesNotExist();
                 assertThat(dir.resolve("s3")).doesNotExist();
             }
+            try (Connection c = pg.getPostgresDatabase().getConnection();
+                    ResultSet rs = c.createStatement().executeQuery("select stopped_at from nodes")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getTimestamp(1)).as("a clean stop is recorded on the node's row").isNotNull();
+            }
         } finally {
             s3.stop();
         }

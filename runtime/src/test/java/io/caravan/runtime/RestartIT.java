@@ -29,6 +29,9 @@ class RestartIT {
         }
         try (TestNode node = TestNode.start(dir, port)) {
             assertThat(node.call("GET", "/api/v1/jobs/kept", null).statusCode()).isEqualTo(200);
+            assertThat(node.json(node.call("GET", "/api/v1/nodes", null)).get("items"))
+                    .as("one node row, back alive after its clean stop").hasSize(1)
+                    .allSatisfy(n -> assertThat(n.get("alive").asBoolean()).isTrue());
             JsonNode old = node.json(node.call("GET", "/api/v1/executions/" + executionId, null));
             assertThat(old.get("status").asText()).isEqualTo("SUCCESS");
             assertThat(node.object(contextPath).at("/variables/done").asBoolean()).isTrue();

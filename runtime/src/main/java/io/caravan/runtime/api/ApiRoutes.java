@@ -59,7 +59,8 @@ public final class ApiRoutes extends RouteBuilder {
                 .get("/executions/{id}/context").to("direct:api.executions.context")
                 .post("/executions/{id}/retry").to("direct:api.executions.retry")
                 .post("/executions/{id}/cancel").to("direct:api.executions.cancel")
-                .get("/schema/job.json").to("direct:api.schema");
+                .get("/schema/job.json").to("direct:api.schema")
+                .get("/nodes").to("direct:api.nodes");
 
         handle("api.jobs.validate", handlers::validate);
         handle("api.jobs.create", handlers::createJob);
@@ -75,6 +76,7 @@ public final class ApiRoutes extends RouteBuilder {
         handle("api.executions.retry", handlers::retry);
         handle("api.executions.cancel", handlers::cancel);
         handle("api.schema", handlers::schema);
+        handle("api.nodes", handlers::nodes);
 
         from("platform-http:/health?httpMethodRestrict=GET").routeId("api.health").process(e -> {
             boolean up = ready.getAsBoolean();

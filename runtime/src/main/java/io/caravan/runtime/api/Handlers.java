@@ -40,9 +40,12 @@ public final class Handlers {
     private final ObjectNode schema;
     private final ObjectMapper json;
     private final Views views;
+    private final java.util.function.Supplier<List<Map<String, Object>>> nodes;
 
     public Handlers(JobService jobs, ExecutionService runs, ExecutionStore executions, ObjectStore objects,
-            CamelContext camel, ObjectNode schema, ObjectMapper json) {
+            CamelContext camel, ObjectNode schema, ObjectMapper json,
+            java.util.function.Supplier<List<Map<String, Object>>> nodes) {
+        this.nodes = nodes;
         this.jobs = jobs;
         this.runs = runs;
         this.executions = executions;
@@ -162,6 +165,12 @@ public final class Handlers {
         e.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
         e.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
         e.getMessage().setBody(context);
+    }
+
+    void nodes(Exchange e) throws Exception {
+        ObjectNode out = json.createObjectNode();
+        out.set("items", json.valueToTree(nodes.get()));
+        reply(e, 200, out);
     }
 
     void schema(Exchange e) throws Exception {
