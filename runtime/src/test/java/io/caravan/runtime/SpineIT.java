@@ -229,6 +229,28 @@ class SpineIT {
     }
 
     @Test
+    void aStepTimeoutBoundsItsWaitAndAJobTimeoutEndsTheExecutionTimedOut() throws Exception {
+        create("""
+                {"id": "slow-step", "steps": [{"id": "wait", "type": "http", "url": "%s", "timeout": "PT1S"}]}"""
+                .formatted(stub.url("/hold/never-step")));
+        long t0 = System.nanoTime();
+        JsonNode slow = node.awaitEnd(node.run("slow-step", null));
+        assertThat(slow.get("status").asText()).isEqualTo("FAILED");
+        assertThat(slow.at("/errors/0/type").asText()).isEqualTo("http.timeout");
+        assertThat((System.nanoTime() - t0) / 1_000_000).as("bounded by the step's PT1S").isLessThan(10_000);
+
+        create("""
+                {"id": "slow-job", "timeout": "PT1S", "steps": [
+                  {"id": "first", "type": "set", "variables": {"a": 1}},
+                  {"id": "wait", "type": "http", "url": "%s", "timeout": "PT2S"},
+                  {"id": "never", "type": "log", "message": "not reached"}]}""".formatted(stub.url("/hold/never-job")));
+        JsonNode timedOut = node.awaitEnd(node.run("slow-job", null));
+        assertThat(timedOut.get("status").asText()).isEqualTo("TIMED_OUT");
+        assertThat(timedOut.get("steps")).extracting(s -> s.get("id").asText()).containsExactly("first", "wait");
+        assertThat(timedOut.get("errors")).extracting(e -> e.get("type").asText()).contains("timeout");
+    }
+
+    @Test
     void aStepWithContinueOnErrorFailsAloneAndTheExecutionIsAPartialSuccess() throws Exception {
         create("""
                 {"id": "lenient", "steps": [

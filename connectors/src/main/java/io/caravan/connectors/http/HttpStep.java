@@ -65,7 +65,8 @@ public final class HttpStep implements StepKind<HttpConfig> {
     public Object run(HttpConfig config, StepCall call) throws StepException {
         URI url = url(config);
         String method = config.method() == null ? "GET" : config.method().name();
-        Exchange response = call.producer().send(endpoint(url, config), exchange -> request(exchange.getMessage(), url, method, config));
+        Exchange response = call.producer().send(endpoint(url, config, call.timeout()),
+                exchange -> request(exchange.getMessage(), url, method, config));
         if (response.getException() != null) {
             throw failure(response.getException(), method, url, config);
         }
@@ -106,9 +107,10 @@ public final class HttpStep implements StepKind<HttpConfig> {
         }
     }
 
-    private static String endpoint(URI url, HttpConfig config) throws StepException {
-        long connect = millis(config.connectTimeout(), CONNECT_TIMEOUT, "connectTimeout");
-        long response = millis(config.responseTimeout(), RESPONSE_TIMEOUT, "responseTimeout");
+    private static String endpoint(URI url, HttpConfig config, Duration stepTimeout) throws StepException {
+        long cap = stepTimeout == null ? Long.MAX_VALUE : Math.max(1, stepTimeout.toMillis());
+        long connect = Math.min(cap, millis(config.connectTimeout(), CONNECT_TIMEOUT, "connectTimeout"));
+        long response = Math.min(cap, millis(config.responseTimeout(), RESPONSE_TIMEOUT, "responseTimeout"));
         String authority = url.getRawAuthority().replaceFirst("^.*@", "");
         // followRedirects=true keeps camel-http from disabling redirects; HttpClientRules decides which to follow
         return url.getScheme().toLowerCase(Locale.ROOT) + "://" + authority

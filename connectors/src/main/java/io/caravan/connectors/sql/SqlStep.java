@@ -91,7 +91,7 @@ public final class SqlStep implements StepKind<SqlConfig> {
             throw new StepException("sql.connection", "unknown connection '" + config.connection() + "'", false);
         }
         int maxRows = config.maxRows() == null ? DEFAULT_MAX_ROWS : config.maxRows();
-        Exchange result = call.producer().send(endpoint(config.connection(), maxRows), exchange -> {
+        Exchange result = call.producer().send(endpoint(config.connection(), maxRows, call.timeout()), exchange -> {
             exchange.getMessage().setBody(sql);
             exchange.getMessage().setHeader(SqlConstants.SQL_PARAMETERS, values.iterator());
         });
@@ -132,10 +132,12 @@ public final class SqlStep implements StepKind<SqlConfig> {
         }
     }
 
-    private static String endpoint(String connection, int maxRows) {
+    private static String endpoint(String connection, int maxRows, java.time.Duration timeout) {
+        // JDBC counts a query timeout in whole seconds
+        String queryTimeout = timeout == null ? "" : "&template.queryTimeout=" + Math.max(1, (timeout.toMillis() + 999) / 1000);
         return "sql:caravan?dataSource=#" + dataSourceBean(connection)
                 + "&useMessageBodyForSql=true&allowNamedParameters=false&outputType=SelectList"
-                + "&template.maxRows=" + maxRows;
+                + "&template.maxRows=" + maxRows + queryTimeout;
     }
 
     private static Map<String, Object> output(Exchange result) {

@@ -75,7 +75,10 @@ public final class JobCompiler {
 
     private StepProcessor<?> processor(JobDefinition job, StepSpec step) {
         RetryPolicy defaults = job.defaults() == null ? null : job.defaults().retry();
-        return new StepProcessor<>(step, kindOf(step), renderer, json, Retries.of(retryOf(step), defaults));
+        String timeout = step.timeout() != null ? step.timeout()
+                : job.defaults() == null ? null : job.defaults().timeout();
+        return new StepProcessor<>(step, kindOf(step), renderer, json, Retries.of(retryOf(step), defaults),
+                timeout == null ? null : java.time.Duration.parse(timeout));
     }
 
     private RetryPolicy retryOf(StepSpec step) {

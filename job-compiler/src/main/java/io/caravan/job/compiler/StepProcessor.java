@@ -38,8 +38,11 @@ final class StepProcessor<C> implements Processor {
     private final Renderer renderer;
     private final ObjectMapper json;
     private final Retries retries;
+    private final java.time.Duration timeout;
 
-    StepProcessor(StepSpec step, StepKind<C> kind, Renderer renderer, ObjectMapper json, Retries retries) {
+    StepProcessor(StepSpec step, StepKind<C> kind, Renderer renderer, ObjectMapper json, Retries retries,
+            java.time.Duration timeout) {
+        this.timeout = timeout;
         this.step = step;
         this.kind = kind;
         this.config = step.config();
@@ -59,6 +62,11 @@ final class StepProcessor<C> implements Processor {
             exchange.setRouteStop(true); // cancelled: no further step starts
             return;
         }
+        if (execution.deadlinePassed()) {
+            execution.markTimedOut();
+            exchange.setRouteStop(true); // the job's timeout: no further step starts
+            return;
+        }
         // outside the try on purpose: a listener that cannot record the start is the runtime's
         // failure, not the step's, so it leaves the route as the exchange's exception
         execution.begin(id);
@@ -68,7 +76,8 @@ final class StepProcessor<C> implements Processor {
                 execution.skip(id);
                 return;
             }
-            StepCall call = new Call(exchange.getContext(), SharedProducer.of(exchange.getContext()), execution, id);
+            StepCall call = new Call(exchange.getContext(), SharedProducer.of(exchange.getContext()), execution, id,
+                    timeout, deadline(execution));
             execution.succeed(id, step.forEach() == null ? runWithRetries(scope, call) : runEach(scope, call));
         } catch (ItemFailed e) {
             fail(execution, e.getCause(), "item [" + e.index + "]: ");
@@ -82,6 +91,9 @@ final class StepProcessor<C> implements Processor {
     /** Records a failure; {@code item} prefixes the message when one forEach item failed. */
     private void fail(ExecutionContext execution, Throwable e, String item) {
         String id = step.id();
+        if (execution.deadlinePassed()) {
+            execution.markTimedOut(); // failed because the job's time ran out
+        }
         if (e instanceof StepException classified) {
             execution.fail(id, classified.type(), item + classified.getMessage(), step.continueOnError());
             return;
@@ -163,6 +175,10 @@ final class StepProcessor<C> implements Processor {
                     throw e;
                 }
                 java.time.Duration wait = retries.delayAfter(attempt, classified == null ? null : classified.retryAfter());
+                java.time.Instant deadline = ((Call) call).deadline();
+                if (deadline != null && java.time.Instant.now().plus(wait).isAfter(deadline)) {
+                    throw e; // the next attempt could not start before the step's time is up
+                }
                 call.execution().attemptFailed(step.id(), type, describe(e), wait);
                 if (!call.execution().pause(wait)) {
                     throw e; // cancelled while waiting: the failure stands
@@ -204,7 +220,18 @@ final class StepProcessor<C> implements Processor {
         }
     }
 
-    private record Call(CamelContext camel, ProducerTemplate producer, ExecutionContext execution, String stepId)
-            implements StepCall {
+    /** The step's deadline: its timeout from now, or the execution's, whichever comes first. */
+    private java.time.Instant deadline(ExecutionContext execution) {
+        java.time.Instant own = timeout == null ? null : java.time.Instant.now().plus(timeout);
+        java.time.Instant job = execution.deadline();
+        if (own == null || job != null && job.isBefore(own)) {
+            return job;
+        }
+        return own;
+    }
+
+    /** A step call; {@code deadline} (the step's and the job's time, whichever ends first) bounds its retries. */
+    private record Call(CamelContext camel, ProducerTemplate producer, ExecutionContext execution, String stepId,
+            java.time.Duration timeout, java.time.Instant deadline) implements StepCall {
     }
 }

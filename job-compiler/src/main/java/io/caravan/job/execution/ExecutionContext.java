@@ -20,6 +20,8 @@ public final class ExecutionContext {
     private final ExecutionListener listener;
     private String lastStep;
     private final java.util.concurrent.CountDownLatch cancelled = new java.util.concurrent.CountDownLatch(1);
+    private Instant deadline;
+    private boolean timedOut;
 
     private ExecutionContext(Map<String, Object> data, ExecutionListener listener) {
         this.data = data;
@@ -227,6 +229,31 @@ public final class ExecutionContext {
             Thread.currentThread().interrupt();
             return false;
         }
+    }
+
+    /** Sets when the whole execution must be over (the job's {@code timeout}); null for never. */
+    public void setDeadline(Instant deadline) {
+        this.deadline = deadline;
+    }
+
+    /** When the whole execution must be over, or null. */
+    public Instant deadline() {
+        return deadline;
+    }
+
+    /** Whether the execution's deadline has passed. */
+    public boolean deadlinePassed() {
+        return deadline != null && Instant.now().isAfter(deadline);
+    }
+
+    /** Records that the execution ran out of time: no further step starts. */
+    public void markTimedOut() {
+        timedOut = true;
+    }
+
+    /** Whether the execution ran out of time. */
+    public boolean isTimedOut() {
+        return timedOut;
     }
 
     /** Whether every step of a job with these step ids has ended. */

@@ -18,4 +18,13 @@ public interface StepCall {
 
     /** The id of the running step. */
     String stepId();
+
+    /**
+     * The step's {@code timeout} (or the job's {@code defaults.timeout}), or null: a kind bounds
+     * each of its waits by it (an HTTP response, a SQL statement). It is a fixed value per step,
+     * so endpoints built from it stay few.
+     */
+    default java.time.Duration timeout() {
+        return null;
+    }
 }

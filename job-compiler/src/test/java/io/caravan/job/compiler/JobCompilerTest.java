@@ -514,6 +514,24 @@ class JobCompilerTest {
     }
 
     @Test
+    void pastTheJobsDeadlineNoStepStartsAndRetriesStopAtTheStepsTimeout() throws Exception {
+        CompiledJob job = deploy("""
+            {"id": "late", "steps": [{"id": "first", "type": "echo", "value": 1}]}""");
+        ExecutionContext late = ExecutionContext.start("exec-1", "late", 1, null, Map.of(), listener);
+        late.setDeadline(java.time.Instant.now().minusSeconds(1));
+        run(job, late);
+        assertThat(ran).isEmpty();
+        assertThat(late.isTimedOut()).isTrue();
+
+        CompiledJob bounded = deploy("""
+            {"id": "bounded", "steps": [{"id": "flaky", "type": "fail", "reason": "flaky:5", "timeout": "PT0.3S",
+              "retry": {"attempts": 5, "delay": "PT0.2S"}}]}""");
+        ExecutionContext execution = run(bounded, Map.of());
+        assertThat(execution.step("flaky").get("attempts")).as("a third attempt would start past PT0.3S").isEqualTo(2);
+        assertThat(execution.isTimedOut()).as("the step's time, not the job's").isFalse();
+    }
+
+    @Test
     void continueOnErrorRecordsTheFailureAndGoesOn() throws Exception {
         CompiledJob job = deploy("""
             {"id": "lenient", "steps": [

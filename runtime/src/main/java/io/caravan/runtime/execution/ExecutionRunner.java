@@ -73,6 +73,10 @@ final class ExecutionRunner {
             context = ExecutionContext.start(row.id().toString(), row.jobId(), job.version(),
                     json.readValue(row.trigger(), MAP), params, listener);
         }
+        if (job.job().timeout() != null) {
+            // the job's timeout bounds each run of the execution (a retry gets the full time again)
+            context.setDeadline(java.time.Instant.now().plus(java.time.Duration.parse(job.job().timeout())));
+        }
         running.put(row.id(), context);
         Exchange done;
         try {
@@ -84,8 +88,14 @@ final class ExecutionRunner {
             brokeOff(row, context, job.job().steps().size(), done.getException());
             return;
         }
-        String status = context.isCancelRequested() && !context.allFinished(stepIds(job)) ? "CANCELLED"
+        boolean unfinished = !context.allFinished(stepIds(job));
+        String status = context.isCancelRequested() && unfinished ? "CANCELLED"
+                : context.isTimedOut() ? "TIMED_OUT"
                 : context.hasFailed() ? "FAILED" : context.hasContinuedFailures() ? "PARTIAL_SUCCESS" : "SUCCESS";
+        if (status.equals("TIMED_OUT")) {
+            store.finish(row.id(), status, "timeout", "the job's timeout of " + job.job().timeout() + " ran out");
+            return;
+        }
         store.finish(row.id(), status);
         LOG.debug("execution {} of job {} ended {}", row.id(), row.jobId(), status);
     }
