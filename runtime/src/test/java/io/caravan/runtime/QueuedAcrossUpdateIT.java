@@ -60,4 +60,41 @@ class QueuedAcrossUpdateIT {
             assertThat(cancelled.get("steps")).isEmpty();
         }
     }
+
+    @Test
+    void aHigherPriorityRunsFirstAndTheQueueIsCounted() throws Exception {
+        try (Stub stub = new Stub(); TestNode node = TestNode.start(1)) {
+            assertThat(node.call("POST", "/api/v1/jobs", """
+                    {"id": "ordered", "steps": [{"id": "wait", "type": "http", "url": "%s"}]}"""
+                    .formatted(stub.url("/hold/ordered"))).statusCode()).isEqualTo(201);
+            assertThat(node.call("POST", "/api/v1/jobs", """
+                    {"id": "marker", "steps": [{"id": "s", "type": "log", "message": "m"}]}""").statusCode())
+                    .isEqualTo(201);
+            String first = node.run("ordered", null);
+            assertThat(stub.awaitArrival("ordered")).isTrue();
+            String low = node.json(node.call("POST", "/api/v1/jobs/marker/executions", "{\"priority\": -5}"))
+                    .get("id").asText();
+            String normal = node.run("marker", null);
+            String high = node.json(node.call("POST", "/api/v1/jobs/marker/executions", "{\"priority\": 10}"))
+                    .get("id").asText();
+            assertThat(node.call("POST", "/api/v1/jobs/marker/executions", "{\"priority\": 1.5}").statusCode())
+                    .isEqualTo(400);
+
+            JsonNode queue = node.json(node.call("GET", "/api/v1/queue", null));
+            assertThat(queue.get("jobs")).extracting(j -> j.get("job_id").asText() + " queued=" + j.get("queued").asInt()
+                    + " running=" + j.get("running").asInt()).containsExactly("marker queued=3 running=0",
+                    "ordered queued=0 running=1");
+            assertThat(queue.get("nodes")).extracting(n -> n.get("running").asInt()).containsExactly(1);
+
+            stub.release("ordered");
+            node.awaitEnd(first);
+            java.time.Instant highAt = java.time.Instant.parse(node.awaitEnd(high).get("started_at").asText());
+            java.time.Instant normalAt = java.time.Instant.parse(node.awaitEnd(normal).get("started_at").asText());
+            java.time.Instant lowAt = java.time.Instant.parse(node.awaitEnd(low).get("started_at").asText());
+            assertThat(highAt).isBefore(normalAt);
+            assertThat(normalAt).isBefore(lowAt);
+            assertThat(node.json(node.call("GET", "/api/v1/executions/" + high, null)).get("priority").asInt())
+                    .isEqualTo(10);
+        }
+    }
 }

@@ -60,7 +60,8 @@ public final class ApiRoutes extends RouteBuilder {
                 .post("/executions/{id}/retry").to("direct:api.executions.retry")
                 .post("/executions/{id}/cancel").to("direct:api.executions.cancel")
                 .get("/schema/job.json").to("direct:api.schema")
-                .get("/nodes").to("direct:api.nodes");
+                .get("/nodes").to("direct:api.nodes")
+                .get("/queue").to("direct:api.queue");
 
         handle("api.jobs.validate", handlers::validate);
         handle("api.jobs.create", handlers::createJob);
@@ -77,6 +78,7 @@ public final class ApiRoutes extends RouteBuilder {
         handle("api.executions.cancel", handlers::cancel);
         handle("api.schema", handlers::schema);
         handle("api.nodes", handlers::nodes);
+        handle("api.queue", handlers::queue);
 
         from("platform-http:/health?httpMethodRestrict=GET").routeId("api.health").process(e -> {
             boolean up = ready.getAsBoolean();

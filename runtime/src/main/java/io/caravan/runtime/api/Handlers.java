@@ -29,6 +29,7 @@ public final class Handlers {
 
     private static final int PAGE_SIZE = 50;
     private static final int MAX_PAGE = 1_000_000;
+    private static final int MAX_PRIORITY = 1000;
     private static final Set<String> STATUSES = Set.of("QUEUED", "RUNNING", "SUCCESS", "FAILED", "PARTIAL_SUCCESS",
             "CANCELLED", "TIMED_OUT");
 
@@ -120,7 +121,13 @@ public final class Handlers {
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> given = params.isObject() ? json.convertValue(params, Map.class) : Map.of();
-        UUID execution = runs.enqueue(id, given, Map.of("type", "manual"));
+        JsonNode priority = body.path("priority");
+        if (!priority.isMissingNode() && !(priority.canConvertToInt() && priority.isIntegralNumber()
+                && Math.abs(priority.intValue()) <= MAX_PRIORITY)) {
+            throw ApiException.badRequest("priority must be a whole number from -" + MAX_PRIORITY + " to " + MAX_PRIORITY,
+                    List.of(new Problem("$.priority", "must be a whole number from -" + MAX_PRIORITY + " to " + MAX_PRIORITY)));
+        }
+        UUID execution = runs.enqueue(id, given, Map.of("type", "manual"), priority.asInt(0));
         e.getMessage().setHeader("Location", "/api/v1/executions/" + execution);
         reply(e, 202, json.createObjectNode().put("id", execution.toString()).put("status", "QUEUED"));
     }
@@ -165,6 +172,10 @@ public final class Handlers {
         e.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
         e.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
         e.getMessage().setBody(context);
+    }
+
+    void queue(Exchange e) throws Exception {
+        reply(e, 200, json.valueToTree(executions.queue()));
     }
 
     void nodes(Exchange e) throws Exception {

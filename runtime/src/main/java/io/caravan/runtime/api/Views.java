@@ -45,6 +45,7 @@ final class Views {
             node.put("job_version", row.jobVersion());
         }
         node.put("status", row.status());
+        node.put("priority", row.priority());
         node.set("trigger", read(row.trigger()));
         node.set("params", read(row.params()));
         node.put("progress", row.progress());

@@ -69,6 +69,14 @@ public final class ExecutionService {
 
     /** Enqueues a run of a job; returns the new execution's id. */
     public UUID enqueue(String jobId, Map<String, Object> given, Map<String, Object> trigger) {
+        return enqueue(jobId, given, trigger, 0);
+    }
+
+    /**
+     * Enqueues a run of a job with a priority (higher runs first; equal ones by age); returns the
+     * new execution's id.
+     */
+    public UUID enqueue(String jobId, Map<String, Object> given, Map<String, Object> trigger, int priority) {
         JobRow row = jobs.get(jobId);
         JobDefinition job = jobs.currentDefinition(row);
         if (!job.isEnabled()) {
@@ -82,7 +90,7 @@ public final class ExecutionService {
         UUID id = Ids.timeOrdered();
         try {
             executions.enqueue(id, jobId, row.currentVersion(), json.writeValueAsString(trigger),
-                    json.writeValueAsString(bound), job.steps().size(), ObjectPaths.context(jobId, id.toString()));
+                    json.writeValueAsString(bound), job.steps().size(), ObjectPaths.context(jobId, id.toString()), priority);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

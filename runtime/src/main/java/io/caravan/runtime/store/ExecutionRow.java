@@ -5,22 +5,23 @@ import java.util.List;
 import java.util.UUID;
 
 /** An execution's row, with its step attempts when read whole. */
-public record ExecutionRow(UUID id, String jobId, Integer jobVersion, String status, String trigger, String params,
+public record ExecutionRow(UUID id, String jobId, Integer jobVersion, String status, int priority, String trigger,
+        String params,
         int totalSteps, int progress, String currentStep, String contextPath, String nodeId, String errorType,
         String errorMessage, Instant createdAt, Instant startedAt, Instant completedAt, List<StepRunRow> steps,
         boolean ranBefore) {
 
     /** The same execution, marked as one that ran before this claim (a retry: it has a checkpoint). */
     public ExecutionRow ranBefore(boolean ran) {
-        return new ExecutionRow(id, jobId, jobVersion, status, trigger, params, totalSteps, progress, currentStep,
-                contextPath, nodeId, errorType, errorMessage, createdAt, startedAt, completedAt, steps, ran);
+        return new ExecutionRow(id, jobId, jobVersion, status, priority, trigger, params, totalSteps, progress,
+                currentStep, contextPath, nodeId, errorType, errorMessage, createdAt, startedAt, completedAt, steps, ran);
     }
 
     /** The same execution with its step attempts. */
     public ExecutionRow withSteps(List<StepRunRow> runs) {
-        return new ExecutionRow(id, jobId, jobVersion, status, trigger, params, totalSteps, progress, currentStep,
-                contextPath, nodeId, errorType, errorMessage, createdAt, startedAt, completedAt, List.copyOf(runs),
-                ranBefore);
+        return new ExecutionRow(id, jobId, jobVersion, status, priority, trigger, params, totalSteps, progress,
+                currentStep, contextPath, nodeId, errorType, errorMessage, createdAt, startedAt, completedAt,
+                List.copyOf(runs), ranBefore);
     }
 
     /** One attempt of one step. */

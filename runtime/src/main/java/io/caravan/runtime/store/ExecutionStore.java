@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -13,7 +14,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /** Executions and their step attempts; the queue is the executions table itself. */
 public final class ExecutionStore {
 
-    private static final String COLUMNS = "id, job_id, job_version, status, trigger::text as trigger,"
+    private static final String COLUMNS = "id, job_id, job_version, status, priority, trigger::text as trigger,"
             + " params::text as params, total_steps, progress, current_step, context_path, node_id, error_type,"
             + " error_message, created_at, started_at, completed_at";
 
@@ -25,10 +26,20 @@ public final class ExecutionStore {
 
     /** Inserts a QUEUED execution. */
     public void enqueue(UUID id, String jobId, int jobVersion, String triggerJson, String paramsJson, int totalSteps,
-            String contextPath) {
+            String contextPath, int priority) {
         jdbc.update("insert into executions (id, job_id, job_version, status, trigger, params, total_steps,"
-                + " context_path) values (?, ?, ?, 'QUEUED', ?::jsonb, ?::jsonb, ?, ?)",
-                id, jobId, jobVersion, triggerJson, paramsJson, totalSteps, contextPath);
+                + " context_path, priority) values (?, ?, ?, 'QUEUED', ?::jsonb, ?::jsonb, ?, ?, ?)",
+                id, jobId, jobVersion, triggerJson, paramsJson, totalSteps, contextPath, priority);
+    }
+
+    /** Queued and running executions per job, and running ones per node. */
+    public Map<String, List<Map<String, Object>>> queue() {
+        List<Map<String, Object>> jobs = jdbc.queryForList("select job_id, count(*) filter (where status = 'QUEUED')"
+                + " as queued, count(*) filter (where status = 'RUNNING') as running from executions"
+                + " where status in ('QUEUED', 'RUNNING') group by job_id order by job_id");
+        List<Map<String, Object>> nodes = jdbc.queryForList("select node_id, count(*) as running from executions"
+                + " where status = 'RUNNING' group by node_id order by node_id");
+        return Map.of("jobs", jobs, "nodes", nodes);
     }
 
     /**
@@ -134,7 +145,8 @@ public final class ExecutionStore {
 
     private static ExecutionRow row(ResultSet rs, int n) throws SQLException {
         return new ExecutionRow(rs.getObject("id", UUID.class), rs.getString("job_id"),
-                rs.getObject("job_version", Integer.class), rs.getString("status"), rs.getString("trigger"),
+                rs.getObject("job_version", Integer.class), rs.getString("status"), rs.getInt("priority"),
+                rs.getString("trigger"),
                 rs.getString("params"), rs.getInt("total_steps"), rs.getInt("progress"), rs.getString("current_step"),
                 rs.getString("context_path"), rs.getString("node_id"), rs.getString("error_type"),
                 rs.getString("error_message"), instant(rs, "created_at"), instant(rs, "started_at"),
