@@ -39,6 +39,8 @@ create table executions (
     error_type    text,
     error_message text,
     cancel_requested boolean not null default false,
+    lease_epoch   integer     not null default 0,
+    lease_expires_at timestamptz,
     created_at    timestamptz not null default now(),
     started_at    timestamptz,
     completed_at  timestamptz
@@ -47,6 +49,7 @@ create table executions (
 create index executions_queue on executions (priority desc, created_at) where status = 'QUEUED';
 create index executions_by_job on executions (job_id, created_at desc);
 create index executions_by_status on executions (status, created_at desc);
+create index executions_leases on executions (lease_expires_at) where status = 'RUNNING';
 
 -- One row per attempt of a step.
 create table step_runs (

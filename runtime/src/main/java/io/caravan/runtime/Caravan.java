@@ -199,7 +199,7 @@ public final class Caravan implements AutoCloseable {
                         loaded, () -> connections, json);
                 ExecutionStore executions = new ExecutionStore(db);
                 workers = new WorkerPool(executions, objects, loaded, jobs, camel.createProducerTemplate(), json,
-                        config.nodeId(), config.workers());
+                        config.nodeId(), config.workers(), config.leaseExpiry(), config.heartbeat());
                 ExecutionService runs = new ExecutionService(jobs, executions, workers, json);
                 Tokens tokens = new Tokens(db);
                 generatedToken = tokens.seedAdmin(config.adminToken());
@@ -242,6 +242,11 @@ public final class Caravan implements AutoCloseable {
     /** The admin token generated (and printed) at this start, or null when none was. */
     public String generatedAdminToken() {
         return generatedToken;
+    }
+
+    /** This node's id. */
+    public String nodeId() {
+        return config.nodeId();
     }
 
     /** The JDBC URL of Caravan's own database. */

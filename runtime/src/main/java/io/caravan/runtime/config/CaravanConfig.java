@@ -26,7 +26,9 @@ public record CaravanConfig(
         String s3Bucket,
         int workers,
         String nodeId,
-        String adminToken) {
+        String adminToken,
+        java.time.Duration leaseExpiry,
+        java.time.Duration heartbeat) {
 
     /** The configuration of this process. */
     public static CaravanConfig load() {
@@ -70,7 +72,19 @@ public record CaravanConfig(
                 r.text("CARAVAN_S3_BUCKET", "caravan"),
                 r.integer("CARAVAN_WORKERS", 8),
                 r.text("CARAVAN_NODE_ID", defaultNodeId()),
-                r.text("CARAVAN_ADMIN_TOKEN", null));
+                r.text("CARAVAN_ADMIN_TOKEN", null),
+                java.time.Duration.ofSeconds(r.integer("CARAVAN_LEASE_SECONDS", 30)),
+                java.time.Duration.ofSeconds(r.integer("CARAVAN_HEARTBEAT_SECONDS", 3)));
+    }
+
+    public CaravanConfig {
+        if (heartbeat.isZero() || heartbeat.isNegative() || heartbeat.multipliedBy(3).compareTo(leaseExpiry) > 0) {
+            throw new IllegalArgumentException("CARAVAN_HEARTBEAT_SECONDS (" + heartbeat.toSeconds()
+                    + ") must be positive and at most a third of CARAVAN_LEASE_SECONDS (" + leaseExpiry.toSeconds() + ")");
+        }
+        if (workers < 1) {
+            throw new IllegalArgumentException("CARAVAN_WORKERS must be at least 1, got " + workers);
+        }
     }
 
     /** Whether to start the embedded PostgreSQL. */

@@ -8,7 +8,10 @@ import io.caravan.job.compiler.CompiledJob;
 import io.caravan.job.execution.ExecutionContext;
 import io.caravan.job.params.ParamBinder;
 import io.caravan.job.validation.Problems;
+import io.caravan.runtime.store.Claim;
 import io.caravan.runtime.store.ExecutionRow;
+import io.caravan.runtime.store.Lease;
+import io.caravan.runtime.store.LeaseLostException;
 import io.caravan.runtime.store.ExecutionStore;
 import java.util.List;
 import java.util.Map;
@@ -27,14 +30,14 @@ final class ExecutionRunner {
 
     private final ExecutionStore store;
     private final ObjectStore objects;
-    /** The executions running on this node, so a cancel reaches them at once. */
-    private final Map<UUID, ExecutionContext> running;
+    /** The executions running on this node: a cancel reaches them at once, the heartbeat renews their leases. */
+    private final Map<UUID, Running> running;
     private final ProducerTemplate producer;
     private final ObjectMapper json;
     private final ParamBinder binder;
 
     ExecutionRunner(ExecutionStore store, ObjectStore objects, ProducerTemplate producer, ObjectMapper json,
-            Map<UUID, ExecutionContext> running) {
+            Map<UUID, Running> running) {
         this.store = store;
         this.running = running;
         this.objects = objects;
@@ -43,41 +46,78 @@ final class ExecutionRunner {
         this.binder = new ParamBinder(json);
     }
 
-    void run(ExecutionRow row, CompiledJob job) throws Exception {
-        Map<String, Object> params = json.readValue(row.params(), MAP);
-        if (row.jobVersion() == null || row.jobVersion() != job.version()) {
-            // enqueued against another version (the job changed meanwhile): check them against this one
-            Problems problems = new Problems();
-            params = binder.bind(job.job(), params, problems);
-            if (!problems.isEmpty()) {
-                store.finish(row.id(), "FAILED", "params", "the parameters do not fit version " + job.version() + ": "
-                        + problems.list().stream().map(p -> p.path() + " " + p.message()).toList());
-                return;
+    /** Runs a claimed execution; every write names the claim's lease, so a stale node changes nothing. */
+    void run(Claim claim, CompiledJob job) throws Exception {
+        try {
+            ExecutionContext context = prepare(claim, job);
+            if (context != null) {
+                execute(claim, job, context);
             }
+        } catch (LeaseLostException e) {
+            LOG.warn("{}: this node stops working on it", e.getMessage());
         }
-        StoreListener listener = new StoreListener(store, row.id(), job.job().steps().size());
-        byte[] saved = row.ranBefore() ? objects.get(row.contextPath()) : null;
-        ExecutionContext context;
-        if (saved != null) {
-            // a retry: continue from the checkpoint, on the version it was made with
-            if (row.jobVersion() == null || row.jobVersion() != job.version()) {
-                store.finish(row.id(), "FAILED", "version", "cannot continue: the job changed from version "
-                        + row.jobVersion() + " to " + job.version() + " since this execution ran; start a new run");
-                return;
+    }
+
+    /** The context to run with — fresh, or continued from the checkpoint — or null when the execution ended here. */
+    private ExecutionContext prepare(Claim claim, CompiledJob job) throws Exception {
+        ExecutionRow row = claim.row();
+        Lease lease = claim.lease();
+        StoreListener listener = new StoreListener(store, lease, job.job().steps().size());
+        byte[] saved = claim.ranBefore() ? objects.get(row.contextPath()) : null;
+        if (saved == null) {
+            Map<String, Object> params = params(claim, job);
+            if (params == null) {
+                return null;
             }
-            context = ExecutionContext.resume(json.readValue(saved, MAP), listener);
-            LOG.info("execution {} of job {} continues; steps run again: {}", row.id(), row.jobId(),
-                    context.reopenFailedSteps());
-        } else {
-            store.setVersion(row.id(), job.version(), job.job().steps().size());
-            context = ExecutionContext.start(row.id().toString(), row.jobId(), job.version(),
+            store.setVersion(lease, job.version(), job.job().steps().size());
+            return ExecutionContext.start(row.id().toString(), row.jobId(), job.version(),
                     json.readValue(row.trigger(), MAP), params, listener);
         }
+        // a retry, or a recovery after its node died: continue on the version the checkpoint was made with
+        if (row.jobVersion() == null || row.jobVersion() != job.version()) {
+            store.finish(lease, "FAILED", "version", "cannot continue: the job changed from version "
+                    + row.jobVersion() + " to " + job.version() + " since this execution ran; start a new run");
+            return null;
+        }
+        ExecutionContext context = ExecutionContext.resume(json.readValue(saved, MAP), listener);
+        if (claim.recovered()) {
+            LOG.info("execution {} of job {} recovered from its checkpoint after node {} stopped holding it",
+                    row.id(), row.jobId(), row.nodeId());
+            if (context.hasFailed()) { // it had failed before its node died: only the ending was lost
+                store.finish(lease, "FAILED");
+                return null;
+            }
+        } else {
+            LOG.info("execution {} of job {} retried; steps run again: {}", row.id(), row.jobId(),
+                    context.reopenFailedSteps());
+        }
+        return context;
+    }
+
+    /** The run's parameters, checked again when the job changed since it was queued; null when they no longer fit. */
+    private Map<String, Object> params(Claim claim, CompiledJob job) throws Exception {
+        ExecutionRow row = claim.row();
+        Map<String, Object> params = json.readValue(row.params(), MAP);
+        if (row.jobVersion() != null && row.jobVersion() == job.version()) {
+            return params;
+        }
+        Problems problems = new Problems();
+        params = binder.bind(job.job(), params, problems);
+        if (!problems.isEmpty()) {
+            store.finish(claim.lease(), "FAILED", "params", "the parameters do not fit version " + job.version() + ": "
+                    + problems.list().stream().map(p -> p.path() + " " + p.message()).toList());
+            return null;
+        }
+        return params;
+    }
+
+    private void execute(Claim claim, CompiledJob job, ExecutionContext context) {
+        ExecutionRow row = claim.row();
         if (job.job().timeout() != null) {
             // the job's timeout bounds each run of the execution (a retry gets the full time again)
             context.setDeadline(java.time.Instant.now().plus(java.time.Duration.parse(job.job().timeout())));
         }
-        running.put(row.id(), context);
+        running.put(row.id(), new Running(context, claim.lease()));
         Exchange done;
         try {
             done = producer.send(job.endpointUri(), e -> e.setProperty(ExecutionContext.PROPERTY, context));
@@ -85,7 +125,7 @@ final class ExecutionRunner {
             running.remove(row.id());
         }
         if (done.getException() != null) {
-            brokeOff(row, context, job.job().steps().size(), done.getException());
+            brokeOff(claim, context, job.job().steps().size(), done.getException());
             return;
         }
         boolean unfinished = !context.allFinished(stepIds(job));
@@ -93,29 +133,34 @@ final class ExecutionRunner {
                 : context.isTimedOut() ? "TIMED_OUT"
                 : context.hasFailed() ? "FAILED" : context.hasContinuedFailures() ? "PARTIAL_SUCCESS" : "SUCCESS";
         if (status.equals("TIMED_OUT")) {
-            store.finish(row.id(), status, "timeout", "the job's timeout of " + job.job().timeout() + " ran out");
-            return;
+            store.finish(claim.lease(), status, "timeout", "the job's timeout of " + job.job().timeout() + " ran out");
+        } else {
+            store.finish(claim.lease(), status);
         }
-        store.finish(row.id(), status);
         LOG.debug("execution {} of job {} ended {}", row.id(), row.jobId(), status);
     }
 
     /**
      * The route itself failed: the context could not be checkpointed (the step in flight is then
      * not done, so it is recorded as failed), or something else broke — the store, a listener.
-     * Either way the execution is FAILED with the reason.
+     * Either way the execution is FAILED with the reason — unless another node holds it now.
      */
-    private void brokeOff(ExecutionRow row, ExecutionContext context, int totalSteps, Exception e) {
+    private void brokeOff(Claim claim, ExecutionContext context, int totalSteps, Exception e) {
+        LeaseLostException lost = find(e, LeaseLostException.class);
+        if (lost != null) {
+            throw lost;
+        }
+        ExecutionRow row = claim.row();
         LOG.error("execution {} of job {} broke off: {}", row.id(), row.jobId(), e.getMessage(), e);
         CheckpointException checkpoint = find(e, CheckpointException.class);
         String step = context.lastStep();
         if (checkpoint != null && step != null) {
             Map<String, Object> state = context.step(step);
-            store.stepEnded(row.id(), step, ((Number) state.get("attempts")).intValue(), "FAILED", "checkpoint",
+            store.stepEnded(claim.lease(), step, ((Number) state.get("attempts")).intValue(), "FAILED", "checkpoint",
                     "the context could not be checkpointed: " + message(checkpoint), java.time.Instant.now(),
                     StoreListener.progress(context, totalSteps));
         }
-        store.finish(row.id(), "FAILED", checkpoint != null ? "checkpoint" : "execution",
+        store.finish(claim.lease(), "FAILED", checkpoint != null ? "checkpoint" : "execution",
                 "the execution broke off: " + message(checkpoint != null ? checkpoint : e));
     }
 

@@ -3,34 +3,34 @@ package io.caravan.runtime.execution;
 import io.caravan.job.execution.ExecutionContext;
 import io.caravan.job.execution.ExecutionListener;
 import io.caravan.runtime.store.ExecutionStore;
+import io.caravan.runtime.store.Lease;
 import java.time.Instant;
 import java.util.Map;
-import java.util.UUID;
 
 /** Mirrors an execution's steps into its row and step-run rows. */
 final class StoreListener implements ExecutionListener {
 
     private final ExecutionStore store;
-    private final UUID id;
+    private final Lease lease;
     private final int totalSteps;
 
-    StoreListener(ExecutionStore store, UUID id, int totalSteps) {
+    StoreListener(ExecutionStore store, Lease lease, int totalSteps) {
         this.store = store;
-        this.id = id;
+        this.lease = lease;
         this.totalSteps = totalSteps;
     }
 
     @Override
     public void stepStarted(ExecutionContext execution, String stepId) {
         Map<String, Object> step = execution.step(stepId);
-        store.stepStarted(id, stepId, attempt(step), Instant.parse((String) step.get("started_at")));
+        store.stepStarted(lease, stepId, attempt(step), Instant.parse((String) step.get("started_at")));
     }
 
     @Override
     public void stepCheckpointed(ExecutionContext execution, String stepId) {
         Map<String, Object> step = execution.step(stepId);
         Map<?, ?> error = (Map<?, ?>) step.get("error");
-        boolean cancel = store.stepEnded(id, stepId, attempt(step), (String) step.get("status"),
+        boolean cancel = store.stepEnded(lease, stepId, attempt(step), (String) step.get("status"),
                 error == null ? null : (String) error.get("type"), error == null ? null : (String) error.get("message"),
                 Instant.parse((String) step.get("completed_at")), progress(execution, totalSteps));
         if (cancel) { // asked on another node: learnt with this write, at no extra round trip
@@ -41,7 +41,7 @@ final class StoreListener implements ExecutionListener {
     @Override
     public void attemptFailed(ExecutionContext execution, String stepId, String type, String message) {
         Map<String, Object> step = execution.step(stepId);
-        store.stepEnded(id, stepId, attempt(step), "FAILED", type, message, Instant.now(), progress(execution, totalSteps));
+        store.stepEnded(lease, stepId, attempt(step), "FAILED", type, message, Instant.now(), progress(execution, totalSteps));
     }
 
     /** The share of steps that have ended, 0–100. */

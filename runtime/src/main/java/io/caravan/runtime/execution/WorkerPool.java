@@ -5,11 +5,20 @@ import io.caravan.connectors.storage.ObjectStore;
 import io.caravan.job.compiler.CompiledJob;
 import io.caravan.runtime.jobs.JobService;
 import io.caravan.runtime.jobs.LoadedJobs;
-import io.caravan.runtime.store.ExecutionRow;
+import io.caravan.runtime.store.Claim;
 import io.caravan.runtime.store.ExecutionStore;
+import io.caravan.runtime.store.Lease;
+import io.caravan.runtime.store.LeaseLostException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.ProducerTemplate;
@@ -17,9 +26,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The workers of this node: each claims the next QUEUED execution ({@code FOR UPDATE SKIP LOCKED},
- * so nodes never take the same row) and runs it. Idle workers sleep until an execution is enqueued
- * here or the poll interval passes (for executions enqueued by other nodes).
+ * The workers of this node: each claims the next execution ({@code FOR UPDATE SKIP LOCKED}, so
+ * nodes never take the same row) — a queued one, or one whose node died and whose lease expired —
+ * and runs it under a lease that a heartbeat renews. Idle workers sleep until an execution is
+ * enqueued here or the poll interval passes (for executions enqueued by other nodes).
  */
 public final class WorkerPool implements AutoCloseable {
 
@@ -32,23 +42,33 @@ public final class WorkerPool implements AutoCloseable {
     private final ExecutionRunner runner;
     private final String nodeId;
     private final int size;
+    private final Duration leaseExpiry;
+    private final Duration heartbeat;
     private final Semaphore wakeups = new Semaphore(0);
-    private final java.util.Map<java.util.UUID, io.caravan.job.execution.ExecutionContext> executing =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<UUID, Running> executing = new ConcurrentHashMap<>();
     private final List<Thread> threads = new ArrayList<>();
+    private final ScheduledExecutorService leases = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "caravan-leases");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile long lastRenewed = System.nanoTime();
     private volatile boolean running;
 
     public WorkerPool(ExecutionStore store, ObjectStore objects, LoadedJobs loaded, JobService jobs,
-            ProducerTemplate producer, ObjectMapper json, String nodeId, int size) {
+            ProducerTemplate producer, ObjectMapper json, String nodeId, int size, Duration leaseExpiry,
+            Duration heartbeat) {
         this.store = store;
         this.loaded = loaded;
         this.jobs = jobs;
         this.runner = new ExecutionRunner(store, objects, producer, json, executing);
         this.nodeId = nodeId;
         this.size = size;
+        this.leaseExpiry = leaseExpiry;
+        this.heartbeat = heartbeat;
     }
 
-    /** Starts the workers. */
+    /** Starts the workers and the lease heartbeat. */
     public synchronized void start() {
         running = true;
         for (int i = 0; i < size; i++) {
@@ -57,16 +77,18 @@ public final class WorkerPool implements AutoCloseable {
             threads.add(t);
             t.start();
         }
+        leases.scheduleWithFixedDelay(this::renewLeases, heartbeat.toMillis(), heartbeat.toMillis(),
+                TimeUnit.MILLISECONDS);
         LOG.info("{} workers started on node {}", size, nodeId);
     }
 
     /** Tells an execution running on this node to stop after its current step; false when it runs elsewhere. */
-    public boolean cancelHere(java.util.UUID id) {
-        var context = executing.get(id);
-        if (context == null) {
+    public boolean cancelHere(UUID id) {
+        Running run = executing.get(id);
+        if (run == null) {
             return false;
         }
-        context.requestCancel();
+        run.context().requestCancel();
         return true;
     }
 
@@ -74,6 +96,31 @@ public final class WorkerPool implements AutoCloseable {
     public void wake() {
         if (wakeups.availablePermits() < size) {
             wakeups.release();
+        }
+    }
+
+    /**
+     * Extends the leases of the executions running here. One another node has taken over stops
+     * at its next step (its writes are refused anyway); if renewing fails for so long that the
+     * leases may run out, this node stops its own work before another node takes it over.
+     */
+    private void renewLeases() {
+        List<Lease> held = executing.values().stream().map(Running::lease).toList();
+        try {
+            Set<UUID> renewed = store.renew(nodeId, held, leaseExpiry);
+            lastRenewed = System.nanoTime();
+            for (Lease lease : held) {
+                if (!renewed.contains(lease.executionId())) {
+                    LOG.warn("execution {} was taken over by another node; stopping it here", lease.executionId());
+                    cancelHere(lease.executionId());
+                }
+            }
+        } catch (RuntimeException e) {
+            Duration since = Duration.ofNanos(System.nanoTime() - lastRenewed);
+            LOG.warn("leases of node {} not renewed for {} ms: {}", nodeId, since.toMillis(), e.getMessage());
+            if (since.plus(heartbeat.multipliedBy(2)).compareTo(leaseExpiry) >= 0) {
+                executing.keySet().forEach(this::cancelHere);
+            }
         }
     }
 
@@ -95,45 +142,48 @@ public final class WorkerPool implements AutoCloseable {
 
     /** Runs one execution if there is one; false when the queue had nothing for this node. */
     private boolean claimAndRun() {
-        Optional<ExecutionRow> claimed = store.claimNext(nodeId, loaded.reloading());
+        Optional<Claim> claimed = store.claimNext(nodeId, loaded.reloading(), leaseExpiry);
         if (claimed.isEmpty()) {
             return false;
         }
-        ExecutionRow row = claimed.get();
+        Claim claim = claimed.get();
         try {
-            runClaimed(row);
+            runClaimed(claim);
+        } catch (LeaseLostException e) {
+            LOG.warn("{}", e.getMessage());
         } catch (Exception e) {
-            LOG.error("execution {} of job {} could not run: {}", row.id(), row.jobId(), e.getMessage(), e);
-            failQuietly(row, "the execution could not run: " + e.getMessage());
+            LOG.error("execution {} of job {} could not run: {}", claim.row().id(), claim.row().jobId(), e.getMessage(), e);
+            failQuietly(claim, "the execution could not run: " + e.getMessage());
         }
         return true;
     }
 
-    private void runClaimed(ExecutionRow row) throws Exception {
-        jobs.refresh(row.jobId());
-        CompiledJob job = loaded.acquire(row.jobId());
+    private void runClaimed(Claim claim) throws Exception {
+        String jobId = claim.row().jobId();
+        jobs.refresh(jobId);
+        CompiledJob job = loaded.acquire(jobId);
         if (job == null) {
-            if (loaded.current(row.jobId()) == null && !loaded.reloading().contains(row.jobId())) {
-                LOG.warn("execution {} of job {}: the job no longer exists", row.id(), row.jobId());
-                store.finish(row.id(), "FAILED", "job.deleted", "job '" + row.jobId() + "' was deleted before it ran");
+            if (loaded.current(jobId) == null && !loaded.reloading().contains(jobId)) {
+                LOG.warn("execution {} of job {}: the job no longer exists", claim.row().id(), jobId);
+                store.finish(claim.lease(), "FAILED", "job.deleted", "job '" + jobId + "' was deleted before it ran");
             } else {
-                store.requeue(row.id());
+                store.requeue(claim.lease());
             }
             return;
         }
         try {
-            runner.run(row, job);
+            runner.run(claim, job);
         } finally {
-            loaded.release(row.jobId());
+            loaded.release(jobId);
         }
     }
 
-    /** Marks a claimed execution FAILED; if even that fails, it stays RUNNING for recovery to find. */
-    private void failQuietly(ExecutionRow row, String message) {
+    /** Marks a claimed execution FAILED; if even that fails, its lease runs out and another node takes it. */
+    private void failQuietly(Claim claim, String message) {
         try {
-            store.finish(row.id(), "FAILED", "execution", message);
+            store.finish(claim.lease(), "FAILED", "execution", message);
         } catch (RuntimeException e) {
-            LOG.error("execution {} could not be marked FAILED: {}", row.id(), e.getMessage());
+            LOG.error("execution {} could not be marked FAILED: {}", claim.row().id(), e.getMessage());
         }
     }
 
@@ -154,5 +204,6 @@ public final class WorkerPool implements AutoCloseable {
             t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
         }
         threads.clear();
+        leases.shutdownNow();
     }
 }

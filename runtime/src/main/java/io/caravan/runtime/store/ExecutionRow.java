@@ -8,20 +8,13 @@ import java.util.UUID;
 public record ExecutionRow(UUID id, String jobId, Integer jobVersion, String status, int priority, String trigger,
         String params,
         int totalSteps, int progress, String currentStep, String contextPath, String nodeId, String errorType,
-        String errorMessage, Instant createdAt, Instant startedAt, Instant completedAt, List<StepRunRow> steps,
-        boolean ranBefore) {
-
-    /** The same execution, marked as one that ran before this claim (a retry: it has a checkpoint). */
-    public ExecutionRow ranBefore(boolean ran) {
-        return new ExecutionRow(id, jobId, jobVersion, status, priority, trigger, params, totalSteps, progress,
-                currentStep, contextPath, nodeId, errorType, errorMessage, createdAt, startedAt, completedAt, steps, ran);
-    }
+        String errorMessage, Instant createdAt, Instant startedAt, Instant completedAt, List<StepRunRow> steps) {
 
     /** The same execution with its step attempts. */
     public ExecutionRow withSteps(List<StepRunRow> runs) {
         return new ExecutionRow(id, jobId, jobVersion, status, priority, trigger, params, totalSteps, progress,
                 currentStep, contextPath, nodeId, errorType, errorMessage, createdAt, startedAt, completedAt,
-                List.copyOf(runs), ranBefore);
+                List.copyOf(runs));
     }
 
     /** One attempt of one step. */

@@ -43,23 +43,50 @@ public final class ExecutionStore {
     }
 
     /**
-     * Claims the next QUEUED execution (by priority, then age) for this node, skipping rows other
-     * workers hold and jobs that are being reloaded here.
+     * Claims the next execution for this node — a QUEUED one (by priority, then age), or a
+     * RUNNING one whose lease expired (its node died) — skipping rows other workers hold and
+     * jobs being reloaded here. The claim is a new lease: epoch + 1, expiring after {@code lease}.
      */
-    public Optional<ExecutionRow> claimNext(String nodeId, Set<String> skipJobs) {
-        // `ran` tells a first run from a retry before started_at is overwritten, so only a retry
-        // pays for looking up a checkpoint
-        return jdbc.query("with next as (select id, started_at is not null as ran from executions"
-                + " where status = 'QUEUED' and not (job_id = any(?)) order by priority desc, created_at limit 1"
-                + " for update skip locked) update executions e set status = 'RUNNING', node_id = ?,"
-                + " started_at = coalesce(e.started_at, now()) from next where e.id = next.id"
-                + " returning e.*, next.ran", (rs, n) -> row(rs, n).ranBefore(rs.getBoolean("ran")),
-                skipJobs.toArray(String[]::new), nodeId).stream().findFirst();
+    public Optional<Claim> claimNext(String nodeId, Set<String> skipJobs, java.time.Duration lease) {
+        // `ran` and `recovered` are read before the update overwrites them: only an execution
+        // that ran before pays for looking up a checkpoint
+        return jdbc.query("with next as (select id, started_at is not null as ran, status = 'RUNNING' as recovered"
+                + " from executions where (status = 'QUEUED' or (status = 'RUNNING' and lease_expires_at < now()))"
+                + " and not (job_id = any(?)) order by (status = 'RUNNING') desc, priority desc, created_at limit 1"
+                + " for update skip locked)"
+                + " update executions e set status = 'RUNNING', node_id = ?, started_at = coalesce(e.started_at, now()),"
+                + " lease_epoch = e.lease_epoch + 1, lease_expires_at = now() + make_interval(secs => ?)"
+                + " from next where e.id = next.id returning e.*, next.ran, next.recovered",
+                (rs, n) -> new Claim(row(rs, n), new Lease(rs.getObject("id", UUID.class), nodeId, rs.getInt("lease_epoch")),
+                        rs.getBoolean("ran"), rs.getBoolean("recovered")),
+                skipJobs.toArray(String[]::new), nodeId, (double) lease.toMillis() / 1000).stream().findFirst();
+    }
+
+    /**
+     * Extends the leases this node holds; returns the executions whose lease it still holds
+     * (one missing was taken over by another node, whose claim wins).
+     */
+    public Set<UUID> renew(String nodeId, java.util.Collection<Lease> leases, java.time.Duration lease) {
+        if (leases.isEmpty()) {
+            return Set.of();
+        }
+        Map<UUID, Integer> epochs = new java.util.HashMap<>();
+        leases.forEach(l -> epochs.put(l.executionId(), l.epoch()));
+        Set<UUID> held = new java.util.HashSet<>();
+        jdbc.query("update executions set lease_expires_at = now() + make_interval(secs => ?)"
+                + " where node_id = ? and status = 'RUNNING' and id = any(?) returning id, lease_epoch", rs -> {
+                    UUID id = rs.getObject(1, UUID.class);
+                    if (epochs.get(id) != null && epochs.get(id) == rs.getInt(2)) {
+                        held.add(id);
+                    }
+                }, (double) lease.toMillis() / 1000, nodeId, epochs.keySet().toArray(UUID[]::new));
+        return held;
     }
 
     /** Puts a claimed execution back in the queue. */
-    public void requeue(UUID id) {
-        jdbc.update("update executions set status = 'QUEUED', node_id = null where id = ? and status = 'RUNNING'", id);
+    public void requeue(Lease lease) {
+        fenced(jdbc.update("update executions set status = 'QUEUED', node_id = null, lease_expires_at = null"
+                + " where id = ? and node_id = ? and lease_epoch = ?", args(lease)), lease);
     }
 
     /**
@@ -73,30 +100,40 @@ public final class ExecutionStore {
     }
 
     /** Records the job version an execution runs, and its number of steps. */
-    public void setVersion(UUID id, int version, int totalSteps) {
-        jdbc.update("update executions set job_version = ?, total_steps = ? where id = ?", version, totalSteps, id);
+    public void setVersion(Lease lease, int version, int totalSteps) {
+        fenced(jdbc.update("update executions set job_version = ?, total_steps = ?"
+                + " where id = ? and node_id = ? and lease_epoch = ?", version, totalSteps, lease.executionId(),
+                lease.nodeId(), lease.epoch()), lease);
     }
 
-    /** Records the start of a step attempt. */
-    public void stepStarted(UUID id, String stepId, int attempt, Instant at) {
-        jdbc.update("with run as (insert into step_runs (execution_id, step_id, attempt, status, started_at)"
-                + " values (?, ?, ?, 'RUNNING', ?) on conflict do nothing)"
-                + " update executions set current_step = ? where id = ?",
-                id, stepId, attempt, Timestamp.from(at), stepId, id);
+    /** Records the start of a step attempt; refused unless the lease still holds. */
+    public void stepStarted(Lease lease, String stepId, int attempt, Instant at) {
+        Integer owned = jdbc.queryForObject("with owner as (update executions set current_step = ?"
+                + " where id = ? and node_id = ? and lease_epoch = ? returning id),"
+                + " run as (insert into step_runs (execution_id, step_id, attempt, status, started_at)"
+                + " select id, ?, ?, 'RUNNING', ? from owner on conflict do nothing)"
+                + " select count(*)::int from owner", Integer.class,
+                stepId, lease.executionId(), lease.nodeId(), lease.epoch(), stepId, attempt, Timestamp.from(at));
+        fenced(owned == null ? 0 : owned, lease);
     }
 
     /**
-     * Records the end of a step attempt and the execution's progress (0–100).
+     * Records the end of a step attempt and the execution's progress (0–100); refused unless the
+     * lease still holds.
      *
      * @return whether the execution was asked to cancel (read in the same round trip)
      */
-    public boolean stepEnded(UUID id, String stepId, int attempt, String status, String errorType, String errorMessage,
-            Instant at, int progress) {
-        return jdbc.query("with run as (update step_runs set status = ?, error_type = ?, error_message = ?,"
-                + " completed_at = ? where execution_id = ? and step_id = ? and attempt = ?)"
-                + " update executions set progress = ? where id = ? returning cancel_requested",
-                (rs, n) -> rs.getBoolean(1), status, errorType, errorMessage, Timestamp.from(at), id, stepId, attempt,
-                progress, id).stream().findFirst().orElse(false);
+    public boolean stepEnded(Lease lease, String stepId, int attempt, String status, String errorType,
+            String errorMessage, Instant at, int progress) {
+        List<Boolean> cancel = jdbc.query("with owner as (update executions set progress = ?"
+                + " where id = ? and node_id = ? and lease_epoch = ? returning id, cancel_requested),"
+                + " run as (update step_runs set status = ?, error_type = ?, error_message = ?, completed_at = ?"
+                + " where execution_id = (select id from owner) and step_id = ? and attempt = ?)"
+                + " select cancel_requested from owner", (rs, n) -> rs.getBoolean(1),
+                progress, lease.executionId(), lease.nodeId(), lease.epoch(), status, errorType, errorMessage,
+                Timestamp.from(at), stepId, attempt);
+        fenced(cancel.size(), lease);
+        return cancel.get(0);
     }
 
     /**
@@ -113,16 +150,30 @@ public final class ExecutionStore {
                 (rs, n) -> rs.getString(1), id).stream().findFirst();
     }
 
-    /** Ends an execution with a final status. */
-    public void finish(UUID id, String status) {
-        finish(id, status, null, null);
+    /** Ends an execution with a final status; refused unless the lease still holds. */
+    public void finish(Lease lease, String status) {
+        finish(lease, status, null, null);
     }
 
-    /** Ends an execution with a final status and an error of the execution as a whole (not of a step). */
-    public void finish(UUID id, String status, String errorType, String errorMessage) {
-        jdbc.update("update executions set status = ?, completed_at = now(), progress = case when ? = 'SUCCESS'"
-                + " then 100 else progress end, error_type = ?, error_message = ? where id = ?",
-                status, status, errorType, errorMessage, id);
+    /**
+     * Ends an execution with a final status and an error of the execution as a whole (not of a
+     * step); refused unless the lease still holds.
+     */
+    public void finish(Lease lease, String status, String errorType, String errorMessage) {
+        fenced(jdbc.update("update executions set status = ?, completed_at = now(), lease_expires_at = null,"
+                + " progress = case when ? = 'SUCCESS' then 100 else progress end, error_type = ?, error_message = ?"
+                + " where id = ? and node_id = ? and lease_epoch = ?", status, status, errorType, errorMessage,
+                lease.executionId(), lease.nodeId(), lease.epoch()), lease);
+    }
+
+    private static Object[] args(Lease lease) {
+        return new Object[] {lease.executionId(), lease.nodeId(), lease.epoch()};
+    }
+
+    private static void fenced(int rows, Lease lease) {
+        if (rows == 0) {
+            throw new LeaseLostException(lease);
+        }
     }
 
     /** An execution with its step attempts. */
@@ -150,7 +201,7 @@ public final class ExecutionStore {
                 rs.getString("params"), rs.getInt("total_steps"), rs.getInt("progress"), rs.getString("current_step"),
                 rs.getString("context_path"), rs.getString("node_id"), rs.getString("error_type"),
                 rs.getString("error_message"), instant(rs, "created_at"), instant(rs, "started_at"),
-                instant(rs, "completed_at"), List.of(), false);
+                instant(rs, "completed_at"), List.of());
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -1,0 +1,8 @@
+package io.caravan.runtime.execution;
+
+import io.caravan.job.execution.ExecutionContext;
+import io.caravan.runtime.store.Lease;
+
+/** An execution running on this node, with the lease it runs under. */
+record Running(ExecutionContext context, Lease lease) {
+}

@@ -1,0 +1,12 @@
+package io.caravan.runtime.store;
+
+/**
+ * An execution claimed from the queue.
+ *
+ * @param row the execution as claimed
+ * @param lease the claim
+ * @param ranBefore whether it ran before (a retry or a recovery), so it may have a checkpoint
+ * @param recovered whether it was taken over from a node whose lease expired
+ */
+public record Claim(ExecutionRow row, Lease lease, boolean ranBefore, boolean recovered) {
+}
