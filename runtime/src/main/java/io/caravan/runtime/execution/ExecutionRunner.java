@@ -32,13 +32,16 @@ final class ExecutionRunner {
     private final ObjectStore objects;
     /** The executions running on this node: a cancel reaches them at once, the heartbeat renews their leases. */
     private final Map<UUID, Running> running;
+    /** Executions this node gives up because it is shutting down. */
+    private final java.util.function.Predicate<UUID> suspended;
     private final ProducerTemplate producer;
     private final ObjectMapper json;
     private final ParamBinder binder;
 
     ExecutionRunner(ExecutionStore store, ObjectStore objects, ProducerTemplate producer, ObjectMapper json,
-            Map<UUID, Running> running) {
+            Map<UUID, Running> running, java.util.function.Predicate<UUID> suspended) {
         this.store = store;
+        this.suspended = suspended;
         this.running = running;
         this.objects = objects;
         this.producer = producer;
@@ -129,6 +132,13 @@ final class ExecutionRunner {
             return;
         }
         boolean unfinished = !context.allFinished(stepIds(job));
+        if (unfinished && suspended.test(row.id())) {
+            // this node is shutting down: the steps done are checkpointed, another node continues
+            store.release(claim.lease());
+            LOG.info("execution {} of job {} handed over at shutdown after step {}", row.id(), row.jobId(),
+                    context.lastStep());
+            return;
+        }
         String status = context.isCancelRequested() && unfinished ? "CANCELLED"
                 : context.isTimedOut() ? "TIMED_OUT"
                 : context.hasFailed() ? "FAILED" : context.hasContinuedFailures() ? "PARTIAL_SUCCESS" : "SUCCESS";

@@ -46,6 +46,7 @@ public final class WorkerPool implements AutoCloseable {
     private final Duration heartbeat;
     private final Semaphore wakeups = new Semaphore(0);
     private final Map<UUID, Running> executing = new ConcurrentHashMap<>();
+    private final Set<UUID> suspended = ConcurrentHashMap.newKeySet();
     private final List<Thread> threads = new ArrayList<>();
     private final ScheduledExecutorService leases = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "caravan-leases");
@@ -61,7 +62,7 @@ public final class WorkerPool implements AutoCloseable {
         this.store = store;
         this.loaded = loaded;
         this.jobs = jobs;
-        this.runner = new ExecutionRunner(store, objects, producer, json, executing);
+        this.runner = new ExecutionRunner(store, objects, producer, json, executing, suspended::contains);
         this.nodeId = nodeId;
         this.size = size;
         this.leaseExpiry = leaseExpiry;
@@ -195,10 +196,18 @@ public final class WorkerPool implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the workers: no new claim; each running execution ends its current step, is
+     * checkpointed and handed over (lease released) for another node to continue at once.
+     */
     @Override
     public synchronized void close() throws InterruptedException {
         running = false;
         wakeups.release(size);
+        executing.forEach((id, run) -> {
+            suspended.add(id);
+            run.context().requestCancel(); // "stop after this step": handed over, not CANCELLED
+        });
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30); // one deadline for all, not 30 s each
         for (Thread t : threads) {
             t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));

@@ -83,6 +83,15 @@ public final class ExecutionStore {
         return held;
     }
 
+    /**
+     * Gives a running execution up at a clean shutdown: it stays RUNNING with its lease expired,
+     * so any node claims it at once and continues from its checkpoint.
+     */
+    public void release(Lease lease) {
+        fenced(jdbc.update("update executions set lease_expires_at = now() - interval '1 millisecond'"
+                + " where id = ? and node_id = ? and lease_epoch = ? and status = 'RUNNING'", args(lease)), lease);
+    }
+
     /** Puts a claimed execution back in the queue. */
     public void requeue(Lease lease) {
         fenced(jdbc.update("update executions set status = 'QUEUED', node_id = null, lease_expires_at = null"
