@@ -5,6 +5,8 @@ create table jobs (
     enabled          boolean     not null default true,
     tags             text[]      not null default '{}',
     current_version  integer     not null,
+    concurrency_limit integer,
+    on_limit         text,
     definition_path  text        not null,
     created_at       timestamptz not null default now(),
     updated_at       timestamptz not null default now()

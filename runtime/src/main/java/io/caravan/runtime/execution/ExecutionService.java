@@ -52,6 +52,28 @@ public final class ExecutionService {
     }
 
     /**
+     * Applies the job's {@code concurrency.onLimit} when it is at its limit: skip refuses the new
+     * run, cancel-oldest cancels the oldest queued or running one; queue (the default) leaves the
+     * limit to the claim, where it is enforced across nodes. Counting here is not atomic: two runs
+     * started at the same instant may both pass, and the claim still keeps the limit.
+     */
+    private void makeRoom(JobRow job) {
+        if (job.concurrencyLimit() == null || job.onLimit() == null || job.onLimit().equals("queue")) {
+            return;
+        }
+        if (executions.active(job.id()) < job.concurrencyLimit()) {
+            return;
+        }
+        if (job.onLimit().equals("skip")) {
+            throw ApiException.conflict("job '" + job.id() + "' is at its concurrency limit of " + job.concurrencyLimit()
+                    + " (onLimit: skip); this run was not started");
+        }
+        executions.oldestActive(job.id()).ifPresent(oldest -> {
+            executions.cancel(oldest).filter("RUNNING"::equals).ifPresent(running -> workers.cancelHere(oldest));
+        });
+    }
+
+    /**
      * Cancels an execution: a queued one at once; a running one stops after its current step
      * (on this node at once, on another after that node's next step), keeping its context.
      *
@@ -87,6 +109,7 @@ public final class ExecutionService {
         if (!problems.isEmpty()) {
             throw ApiException.badRequest("the parameters are not valid for job '" + jobId + "'", problems.list());
         }
+        makeRoom(row);
         UUID id = Ids.timeOrdered();
         try {
             executions.enqueue(id, jobId, row.currentVersion(), json.writeValueAsString(trigger),

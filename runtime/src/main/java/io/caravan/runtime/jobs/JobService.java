@@ -201,8 +201,11 @@ public final class JobService {
     }
 
     private static JobRow row(JobDefinition job, int version) {
+        Integer limit = job.concurrency() == null ? null : job.concurrency().effectiveLimit();
+        String onLimit = limit == null || job.concurrency().onLimit() == null ? null
+                : job.concurrency().onLimit().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
         return new JobRow(job.id(), job.name(), job.isEnabled(), job.tags(), version, ObjectPaths.definition(job.id()),
-                null, null);
+                limit, onLimit, null, null);
     }
 
     private String checksum(JsonNode document) {

@@ -32,6 +32,19 @@ public final class ExecutionStore {
                 id, jobId, jobVersion, triggerJson, paramsJson, totalSteps, contextPath, priority);
     }
 
+    /** How many executions of a job are queued or running. */
+    public int active(String jobId) {
+        Integer n = jdbc.queryForObject("select count(*)::int from executions where job_id = ?"
+                + " and status in ('QUEUED', 'RUNNING')", Integer.class, jobId);
+        return n == null ? 0 : n;
+    }
+
+    /** The oldest queued or running execution of a job, or empty. */
+    public Optional<UUID> oldestActive(String jobId) {
+        return jdbc.query("select id from executions where job_id = ? and status in ('QUEUED', 'RUNNING')"
+                + " order by created_at limit 1", (rs, n) -> rs.getObject(1, UUID.class), jobId).stream().findFirst();
+    }
+
     /** Queued and running executions per job, and running ones per node. */
     public Map<String, List<Map<String, Object>>> queue() {
         List<Map<String, Object>> jobs = jdbc.queryForList("select job_id, count(*) filter (where status = 'QUEUED')"
@@ -50,10 +63,18 @@ public final class ExecutionStore {
     public Optional<Claim> claimNext(String nodeId, Set<String> skipJobs, java.time.Duration lease) {
         // `ran` and `recovered` are read before the update overwrites them: only an execution
         // that ran before pays for looking up a checkpoint
-        return jdbc.query("with next as (select id, started_at is not null as ran, status = 'RUNNING' as recovered"
-                + " from executions where (status = 'QUEUED' or (status = 'RUNNING' and lease_expires_at < now()))"
-                + " and not (job_id = any(?)) order by (status = 'RUNNING') desc, priority desc, created_at limit 1"
-                + " for update skip locked)"
+        // a job with a concurrency limit is claimed under a transaction-scoped advisory lock on the
+        // job, so two nodes cannot both see one free slot; a node that cannot take the lock skips it
+        return jdbc.query("with next as (select e.id, e.started_at is not null as ran, e.status = 'RUNNING' as recovered"
+                + " from executions e left join jobs j on j.id = e.job_id"
+                + " where (e.status = 'QUEUED' or (e.status = 'RUNNING' and e.lease_expires_at < now()))"
+                + " and not (e.job_id = any(?))"
+                + " and (e.status = 'RUNNING' or j.concurrency_limit is null"
+                + " or (pg_try_advisory_xact_lock(hashtext('caravan.job.' || e.job_id))"
+                + " and (select count(*) from executions r where r.job_id = e.job_id and r.status = 'RUNNING')"
+                + " < j.concurrency_limit))"
+                + " order by (e.status = 'RUNNING') desc, e.priority desc, e.created_at limit 1"
+                + " for update of e skip locked)"
                 + " update executions e set status = 'RUNNING', node_id = ?, started_at = coalesce(e.started_at, now()),"
                 + " lease_epoch = e.lease_epoch + 1, lease_expires_at = now() + make_interval(secs => ?)"
                 + " from next where e.id = next.id returning e.*, next.ran, next.recovered",

@@ -5,5 +5,5 @@ import java.util.List;
 
 /** A job's row: metadata and the path of its definition. */
 public record JobRow(String id, String name, boolean enabled, List<String> tags, int currentVersion,
-        String definitionPath, Instant createdAt, Instant updatedAt) {
+        String definitionPath, Integer concurrencyLimit, String onLimit, Instant createdAt, Instant updatedAt) {
 }

@@ -10,8 +10,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /** Jobs and their versions in PostgreSQL: metadata and object paths only. */
 public final class JobStore {
 
-    private static final String COLUMNS =
-            "id, name, enabled, tags, current_version, definition_path, created_at, updated_at";
+    private static final String COLUMNS = "id, name, enabled, tags, current_version, definition_path,"
+            + " concurrency_limit, on_limit, created_at, updated_at";
 
     private final Database db;
     private final JdbcTemplate jdbc;
@@ -32,9 +32,11 @@ public final class JobStore {
             Runnable writeObjects) {
         return db.transaction(() -> {
             Optional<JobRow> inserted = jdbc.query("insert into jobs (id, name, enabled, tags, current_version,"
-                    + " definition_path) values (?, ?, ?, ?, ?, ?) on conflict (id) do nothing returning " + COLUMNS,
+                    + " definition_path, concurrency_limit, on_limit) values (?, ?, ?, ?, ?, ?, ?, ?)"
+                    + " on conflict (id) do nothing returning " + COLUMNS,
                     JobStore::row, job.id(), job.name(), job.enabled(), job.tags().toArray(String[]::new),
-                    job.currentVersion(), job.definitionPath()).stream().findFirst();
+                    job.currentVersion(), job.definitionPath(), job.concurrencyLimit(), job.onLimit())
+                    .stream().findFirst();
             if (inserted.isPresent()) {
                 insertVersion(job, versionPath, checksum, author);
                 writeObjects.run();
@@ -55,9 +57,10 @@ public final class JobStore {
             Runnable writeObjects) {
         return db.transaction(() -> {
             Optional<JobRow> updated = jdbc.query("update jobs set name = ?, enabled = ?, tags = ?, current_version = ?,"
-                    + " updated_at = now() where id = ? and current_version = ? returning " + COLUMNS, JobStore::row,
-                    job.name(), job.enabled(), job.tags().toArray(String[]::new), job.currentVersion(), job.id(),
-                    expectedVersion).stream().findFirst();
+                    + " concurrency_limit = ?, on_limit = ?, updated_at = now() where id = ? and current_version = ?"
+                    + " returning " + COLUMNS, JobStore::row, job.name(), job.enabled(), job.tags().toArray(String[]::new),
+                    job.currentVersion(), job.concurrencyLimit(), job.onLimit(), job.id(), expectedVersion)
+                    .stream().findFirst();
             if (updated.isPresent()) {
                 insertVersion(job, versionPath, checksum, author);
                 writeObjects.run();
@@ -97,7 +100,8 @@ public final class JobStore {
     private static JobRow row(ResultSet rs, int n) throws SQLException {
         return new JobRow(rs.getString("id"), rs.getString("name"), rs.getBoolean("enabled"),
                 Arrays.asList((String[]) rs.getArray("tags").getArray()), rs.getInt("current_version"),
-                rs.getString("definition_path"), rs.getTimestamp("created_at").toInstant(),
+                rs.getString("definition_path"), rs.getObject("concurrency_limit", Integer.class),
+                rs.getString("on_limit"), rs.getTimestamp("created_at").toInstant(),
                 rs.getTimestamp("updated_at").toInstant());
     }
 }
