@@ -21,6 +21,9 @@ public final class CheckpointRoute extends RouteBuilder {
     /** The route's id. */
     public static final String ROUTE_ID = "caravan.checkpoint";
 
+    private static final String WRITE_URI = "direct:caravan-checkpoint-write";
+    private static final String GIVEN_UP = "caravan.checkpoint.givenUp";
+
     private final ObjectStore store;
     private final ObjectMapper json;
 
@@ -33,19 +36,39 @@ public final class CheckpointRoute extends RouteBuilder {
     public void configure() {
         errorHandler(noErrorHandler()); // a failed write goes back to the job's route and its worker
         from(JobCompiler.CHECKPOINT_URI).routeId(ROUTE_ID)
-                .doTry()
-                    .process(this::serialize).id("caravan.checkpoint.serialize")
-                    .to(store.uri(null)).id("caravan.checkpoint.write")
-                .doCatch(Exception.class)
-                    // typed, so the runtime can tell "the step's outcome is not durable" from anything else
-                    .process(CheckpointRoute::notWritten).id("caravan.checkpoint.failed")
-                .end()
+                .process(this::serialize).id("caravan.checkpoint.serialize")
+                .to(WRITE_URI).id("caravan.checkpoint.send")
                 .process(CheckpointRoute::written).id("caravan.checkpoint.recorded");
+
+        // An object store that is down must not fail the steps that ran: the write is tried
+        // again (Camel's redelivery, backing off to 5 s) for as long as the execution is wanted —
+        // until it is cancelled, its node stops or its lease is lost. Only then is it given up,
+        // as a typed CheckpointException, so the runtime can tell "the step's outcome is not
+        // durable" from anything else.
+        from(WRITE_URI).routeId(ROUTE_ID + ".write")
+                .errorHandler(defaultErrorHandler()) // redelivery needs it; the builder's default is none
+                .onException(Exception.class)
+                    .maximumRedeliveries(-1)
+                    .redeliveryDelay(200)
+                    .useExponentialBackOff()
+                    .backOffMultiplier(2)
+                    .maximumRedeliveryDelay(5000)
+                    .retryWhile(exchange -> !ExecutionContext.of(exchange).isCancelRequested())
+                    .retryAttemptedLogLevel(org.apache.camel.LoggingLevel.WARN)
+                    .logExhausted(false)
+                    .continued(true) // back to the checkpoint route, which fails the exchange with the type
+                    .process(CheckpointRoute::givenUp)
+                .end()
+                .to(store.uri(null)).id("caravan.checkpoint.put");
     }
 
-    private static void notWritten(Exchange exchange) {
+    /** Records why the write was given up; {@link #written} turns it into the route's failure. */
+    private static void givenUp(Exchange exchange) {
+        exchange.setProperty(GIVEN_UP, exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class));
+    }
+
+    private static void notWritten(Exchange exchange, Exception cause) {
         ExecutionContext execution = ExecutionContext.of(exchange);
-        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         throw new CheckpointException(execution.executionId(), execution.lastStep(),
                 ObjectPaths.context(execution.jobId(), execution.executionId()), cause);
     }
@@ -62,6 +85,11 @@ public final class CheckpointRoute extends RouteBuilder {
 
     private static void written(Exchange exchange) {
         ExecutionContext execution = ExecutionContext.of(exchange);
+        Exception givenUp = exchange.getProperty(GIVEN_UP, Exception.class);
+        if (givenUp != null) {
+            exchange.removeProperty(GIVEN_UP);
+            notWritten(exchange, givenUp);
+        }
         exchange.getMessage().setBody(null);
         if (execution.lastStep() != null) { // null when every step so far had finished before a resume
             execution.listener().stepCheckpointed(execution, execution.lastStep());

@@ -105,11 +105,16 @@ class CheckpointRouteTest {
     }
 
     @Test
-    void aContextThatCannotBeWrittenEndsTheJobRouteWithACheckpointException() throws Exception {
+    void aContextThatCannotBeWrittenIsTriedAgainUntilTheExecutionIsGivenUp() throws Exception {
         s3.stop();
         ExecutionContext execution = ExecutionContext.start("exec-2", "orders", 1, null, Map.of(), listener(false));
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor()
+                .schedule(execution::requestCancel, 1500, java.util.concurrent.TimeUnit.MILLISECONDS);
 
+        long t0 = System.nanoTime();
         Exchange result = run(execution);
+
+        assertThat((System.nanoTime() - t0) / 1_000_000).as("kept trying until cancelled").isGreaterThanOrEqualTo(1400);
 
         assertThat(result.getException()).isInstanceOfSatisfying(CheckpointException.class, e -> {
             assertThat(e.executionId()).isEqualTo("exec-2");
