@@ -5,12 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.minio.PutObjectArgs;
 import java.io.ByteArrayInputStream;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,11 +48,11 @@ class LeaseIT {
         String path = "jobs/recover/executions/" + id + "/context.json";
         String doneAt = Instant.now().minusSeconds(60).toString();
         putCheckpoint(path, id, doneAt);
-        sql("insert into executions (id, job_id, job_version, status, trigger, params, total_steps, context_path,"
+        node.sql("insert into executions (id, job_id, job_version, status, trigger, params, total_steps, context_path,"
                 + " node_id, started_at, lease_epoch, lease_expires_at) values (?, 'recover', 1, 'RUNNING',"
                 + " '{\"type\": \"manual\"}', '{}', 3, ?, 'dead-node', now() - interval '1 minute', 4,"
                 + " now() - interval '1 second')", id, path);
-        sql("insert into step_runs (execution_id, step_id, attempt, status, started_at, completed_at)"
+        node.sql("insert into step_runs (execution_id, step_id, attempt, status, started_at, completed_at)"
                 + " values (?, 'a', 1, 'SUCCESS', now() - interval '1 minute', now() - interval '1 minute')", id);
 
         JsonNode done = node.awaitEnd(id.toString());
@@ -68,7 +63,7 @@ class LeaseIT {
         JsonNode context = node.object(path);
         assertThat(context.at("/steps/a/started_at").asText()).as("a completed step is not run again").isEqualTo(doneAt);
         assertThat(context.at("/steps/c/output/message").asText()).isEqualTo("y=2");
-        assertThat(query("select node_id || ' ' || lease_epoch from executions where id = ?", id))
+        assertThat(node.query("select node_id || ' ' || lease_epoch from executions where id = ?", id))
                 .containsExactly(node.caravan.nodeId() + " 5");
     }
 
@@ -81,15 +76,15 @@ class LeaseIT {
                 .statusCode()).isEqualTo(201);
         UUID id = UUID.fromString(node.run("fenced", null));
         assertThat(stub.awaitArrival("fenced")).isTrue();
-        sql("update executions set node_id = 'other-node', lease_epoch = lease_epoch + 1,"
+        node.sql("update executions set node_id = 'other-node', lease_epoch = lease_epoch + 1,"
                 + " lease_expires_at = now() + interval '1 hour' where id = ?", id);
 
         stub.release("fenced");
         Thread.sleep(1500);
 
-        assertThat(query("select status || ' ' || node_id from executions where id = ?", id))
+        assertThat(node.query("select status || ' ' || node_id from executions where id = ?", id))
                 .containsExactly("RUNNING other-node");
-        assertThat(query("select step_id || ' ' || status || ' ' || (completed_at is null) from step_runs"
+        assertThat(node.query("select step_id || ' ' || status || ' ' || (completed_at is null) from step_runs"
                 + " where execution_id = ? order by started_at", id))
                 .as("no write of the stale node was accepted").containsExactly("wait RUNNING true");
     }
@@ -111,29 +106,5 @@ class LeaseIT {
         byte[] bytes = TestNode.JSON.writeValueAsBytes(context);
         node.caravan.objectStoreClient().putObject(PutObjectArgs.builder().bucket(node.caravan.bucket()).object(path)
                 .stream(new ByteArrayInputStream(bytes), bytes.length, -1).build());
-    }
-
-    private void sql(String statement, Object... args) throws Exception {
-        try (Connection c = DriverManager.getConnection(node.caravan.databaseUrl(), "postgres", "postgres");
-                PreparedStatement ps = c.prepareStatement(statement)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            ps.executeUpdate();
-        }
-    }
-
-    private List<String> query(String statement, Object arg) throws Exception {
-        try (Connection c = DriverManager.getConnection(node.caravan.databaseUrl(), "postgres", "postgres");
-                PreparedStatement ps = c.prepareStatement(statement)) {
-            ps.setObject(1, arg);
-            List<String> rows = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(rs.getString(1));
-                }
-            }
-            return rows;
-        }
     }
 }

@@ -162,17 +162,9 @@ class SpineIT {
         assertThat(execution.get("errors")).extracting(e -> e.get("step").asText()).containsExactly("missing");
         assertThat(node.object(execution.get("context_path").asText()).at("/steps/call/output/body/calls").asInt())
                 .isEqualTo(3);
-        List<String> attempts = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(node.caravan.databaseUrl(), "postgres", "postgres");
-                PreparedStatement ps = c.prepareStatement("select attempt, status, error_type from step_runs"
-                        + " where execution_id = ? and step_id = 'call' order by attempt")) {
-            ps.setObject(1, UUID.fromString(execution.get("id").asText()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    attempts.add(rs.getInt(1) + " " + rs.getString(2) + " " + rs.getString(3));
-                }
-            }
-        }
+        List<String> attempts = node.query("select attempt || ' ' || status || ' ' || coalesce(error_type, 'null')"
+                + " from step_runs where execution_id = ? and step_id = 'call' order by attempt",
+                UUID.fromString(execution.get("id").asText()));
         assertThat(attempts).containsExactly("1 FAILED http.status", "2 FAILED http.status", "3 SUCCESS null");
     }
 

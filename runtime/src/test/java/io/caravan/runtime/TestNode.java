@@ -136,6 +136,34 @@ final class TestNode implements AutoCloseable {
         throw new AssertionError("execution " + executionId + " did not end in 60 s");
     }
 
+    /** Runs a statement on Caravan's own database, with bound arguments. */
+    void sql(String statement, Object... args) throws Exception {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(caravan.databaseUrl(), "postgres", "postgres");
+                java.sql.PreparedStatement ps = c.prepareStatement(statement)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            ps.executeUpdate();
+        }
+    }
+
+    /** The first column of every row a query on Caravan's own database returns, as text. */
+    java.util.List<String> query(String statement, Object... args) throws Exception {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(caravan.databaseUrl(), "postgres", "postgres");
+                java.sql.PreparedStatement ps = c.prepareStatement(statement)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            java.util.List<String> rows = new java.util.ArrayList<>();
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(rs.getString(1));
+                }
+            }
+            return rows;
+        }
+    }
+
     /** Reads an object straight from the S3 store, or null. */
     JsonNode object(String key) throws Exception {
         try (InputStream in = caravan.objectStoreClient().getObject(
