@@ -109,6 +109,11 @@ public final class Caravan implements AutoCloseable {
             var pool = Database.pool("caravan-local", pg.jdbcUrl(EmbeddedDatabase.LOCAL_DB), "postgres", "postgres", 8);
             resources.push(pool);
             local = pool;
+        } else if (config.localDbUrl() != null) {
+            // with an external database there is no embedded `local` one; this names its stand-in
+            var pool = Database.pool("caravan-local", config.localDbUrl(), config.dbUser(), config.dbPassword(), 8);
+            resources.push(pool);
+            local = pool;
         }
         String s3 = config.s3Endpoint();
         String accessKey = config.s3AccessKey();
@@ -119,7 +124,8 @@ public final class Caravan implements AutoCloseable {
             accessKey = EmbeddedObjectStore.ACCESS_KEY;
             secretKey = EmbeddedObjectStore.SECRET_KEY;
         }
-        Database db = Database.open(dbUrl, config.dbUser(), config.dbPassword(), config.workers() + 6);
+        Database db = Database.open(dbUrl, config.dbUser(), config.dbPassword(), config.workers() + 6,
+                "caravan " + config.nodeId());
         resources.push(db);
         resources.push(new io.caravan.runtime.nodes.NodeHeartbeat(db, config.nodeId(), version()));
         databaseUrl = dbUrl;

@@ -25,9 +25,12 @@ public final class Database implements AutoCloseable {
         this.transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
     }
 
-    /** Connects and migrates. */
-    public static Database open(String url, String user, String password, int poolSize) {
-        HikariDataSource ds = pool("caravan-store", url, user, password, poolSize);
+    /**
+     * Connects and migrates; {@code applicationName} names this node's sessions in PostgreSQL
+     * ({@code pg_stat_activity}), so an operator can tell the nodes' connections apart.
+     */
+    public static Database open(String url, String user, String password, int poolSize, String applicationName) {
+        HikariDataSource ds = pool("caravan-store", url, user, password, poolSize, applicationName);
         try {
             Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
         } catch (RuntimeException e) {
@@ -39,7 +42,15 @@ public final class Database implements AutoCloseable {
 
     /** A connection pool. */
     public static HikariDataSource pool(String name, String url, String user, String password, int size) {
+        return pool(name, url, user, password, size, null);
+    }
+
+    private static HikariDataSource pool(String name, String url, String user, String password, int size,
+            String applicationName) {
         HikariConfig config = new HikariConfig();
+        if (applicationName != null) {
+            config.addDataSourceProperty("ApplicationName", applicationName);
+        }
         config.setPoolName(name);
         config.setJdbcUrl(url);
         config.setUsername(user);
