@@ -7,11 +7,10 @@ import io.caravan.job.compiler.JobCompiler;
 import io.caravan.job.execution.ExecutionContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.component.minio.MinioConstants;
 
 /**
- * The context checkpoint every step of every job goes through: writes {@code context.json} with
- * camel-minio, then tells the execution's listener (which updates the database row — so the
+ * The context checkpoint every step of every job goes through: writes {@code context.json}
+ * ({@link Checkpoints}, a conditional write), then tells the execution's listener (which updates the database row — so the
  * object is always written before the row says the step ended), and stops the job's route
  * after a failed step. A context that cannot be written ends the job's route with a
  * {@link CheckpointException}; a listener that fails ends it with the listener's own exception.
@@ -24,19 +23,16 @@ public final class CheckpointRoute extends RouteBuilder {
     private static final String WRITE_URI = "direct:caravan-checkpoint-write";
     private static final String GIVEN_UP = "caravan.checkpoint.givenUp";
 
-    private final ObjectStore store;
-    private final ObjectMapper json;
+    private final Checkpoints checkpoints;
 
     public CheckpointRoute(ObjectStore store, ObjectMapper json) {
-        this.store = store;
-        this.json = json;
+        this.checkpoints = new Checkpoints(store, json);
     }
 
     @Override
     public void configure() {
         errorHandler(noErrorHandler()); // a failed write goes back to the job's route and its worker
         from(JobCompiler.CHECKPOINT_URI).routeId(ROUTE_ID)
-                .process(this::serialize).id("caravan.checkpoint.serialize")
                 .to(WRITE_URI).id("caravan.checkpoint.send")
                 .process(CheckpointRoute::written).id("caravan.checkpoint.recorded");
 
@@ -44,22 +40,28 @@ public final class CheckpointRoute extends RouteBuilder {
         // again (Camel's redelivery, backing off to 5 s) for as long as the execution is wanted —
         // until it is cancelled, its node stops or its lease is lost. Only then is it given up,
         // as a typed CheckpointException, so the runtime can tell "the step's outcome is not
-        // durable" from anything else.
+        // durable" from anything else. A write refused because another node has written the
+        // checkpoint since is never tried again: that node holds the execution now.
         from(WRITE_URI).routeId(ROUTE_ID + ".write")
                 .errorHandler(defaultErrorHandler()) // redelivery needs it; the builder's default is none
+                .onException(ObjectStore.ConflictException.class)
+                    .logExhausted(false)
+                    .continued(true)
+                    .process(CheckpointRoute::givenUp)
+                .end()
                 .onException(Exception.class)
                     .maximumRedeliveries(-1)
                     .redeliveryDelay(200)
                     .useExponentialBackOff()
                     .backOffMultiplier(2)
                     .maximumRedeliveryDelay(5000)
-                    .retryWhile(exchange -> !ExecutionContext.of(exchange).isCancelRequested())
+                    .retryWhile(exchange -> !ExecutionContext.of(exchange).isStopRequested())
                     .retryAttemptedLogLevel(org.apache.camel.LoggingLevel.WARN)
                     .logExhausted(false)
                     .continued(true) // back to the checkpoint route, which fails the exchange with the type
                     .process(CheckpointRoute::givenUp)
                 .end()
-                .to(store.uri(null)).id("caravan.checkpoint.put");
+                .process(exchange -> checkpoints.write(ExecutionContext.of(exchange))).id("caravan.checkpoint.put");
     }
 
     /** Records why the write was given up; {@link #written} turns it into the route's failure. */
@@ -71,16 +73,6 @@ public final class CheckpointRoute extends RouteBuilder {
         ExecutionContext execution = ExecutionContext.of(exchange);
         throw new CheckpointException(execution.executionId(), execution.lastStep(),
                 ObjectPaths.context(execution.jobId(), execution.executionId()), cause);
-    }
-
-    private void serialize(Exchange exchange) throws Exception {
-        ExecutionContext execution = ExecutionContext.of(exchange);
-        byte[] body = json.writeValueAsBytes(execution.data());
-        exchange.getMessage().setBody(body);
-        exchange.getMessage().setHeader(MinioConstants.OBJECT_NAME,
-                ObjectPaths.context(execution.jobId(), execution.executionId()));
-        exchange.getMessage().setHeader(MinioConstants.CONTENT_LENGTH, (long) body.length);
-        exchange.getMessage().setHeader(MinioConstants.CONTENT_TYPE, "application/json");
     }
 
     private static void written(Exchange exchange) {

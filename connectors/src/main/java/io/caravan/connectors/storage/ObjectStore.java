@@ -1,8 +1,14 @@
 package io.caravan.connectors.storage;
 
+import io.minio.GetObjectResponse;
+import io.minio.MakeBucketArgs;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
 import io.minio.errors.ErrorResponseException;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Map;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -17,10 +23,12 @@ public final class ObjectStore {
     /** Registry name of the MinioClient. */
     public static final String CLIENT_BEAN = "caravan-minio";
 
+    private final CamelContext camel;
     private final ProducerTemplate producer;
     private final String bucket;
 
     public ObjectStore(CamelContext camel, String bucket) {
+        this.camel = camel;
         this.producer = camel.createProducerTemplate();
         this.bucket = bucket;
     }
@@ -49,6 +57,12 @@ public final class ObjectStore {
 
     /** Reads an object whole, or null when there is none. */
     public byte[] get(String key) {
+        Versioned object = read(key);
+        return object == null ? null : object.data();
+    }
+
+    /** Reads an object whole with its version (ETag), or null when there is none. */
+    public Versioned read(String key) {
         Exchange result = send(uri("getObject"), key, e -> e.getMessage().setHeader(MinioConstants.OBJECT_NAME, key));
         if (result.getException() != null) {
             if (isMissing(result.getException())) {
@@ -56,11 +70,74 @@ public final class ObjectStore {
             }
             rethrow(result, "read", key);
         }
+        Object body = result.getMessage().getBody();
+        String etag = body instanceof GetObjectResponse response ? unquote(response.headers().get("ETag")) : null;
         try (InputStream in = result.getMessage().getBody(InputStream.class)) {
-            return in.readAllBytes();
+            return new Versioned(in.readAllBytes(), etag);
         } catch (IOException e) {
             throw new ObjectStoreException("cannot read object " + key + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Writes an object whole only if it is still at version {@code expected} (its ETag), or — with
+     * {@code expected} null — only if there is none yet: S3's conditional write ({@code If-Match},
+     * {@code If-None-Match: *}), checked by the server, so two writers can never both win.
+     * Done with the MinioClient itself: camel-minio's put sends no conditional headers (it turns
+     * every extra header into {@code x-amz-meta-} user metadata).
+     *
+     * @return the object's new version
+     * @throws ConflictException when the object is not at the expected version
+     */
+    public String putIf(String key, byte[] data, String contentType, String expected) {
+        Map<String, String> condition = expected == null ? Map.of("If-None-Match", "*")
+                : Map.of("If-Match", "\"" + expected + "\"");
+        PutObjectArgs put = PutObjectArgs.builder().bucket(bucket).object(key).contentType(contentType)
+                .headers(condition).stream(new ByteArrayInputStream(data), data.length, -1).build();
+        try {
+            try {
+                return unquote(client().putObject(put).etag());
+            } catch (ErrorResponseException e) {
+                if (!"NoSuchBucket".equals(e.errorResponse().code())) {
+                    throw e;
+                }
+                createBucket(); // as camel-minio's autoCreateBucket does for the other writes
+                put = PutObjectArgs.builder().bucket(bucket).object(key).contentType(contentType)
+                        .headers(condition).stream(new ByteArrayInputStream(data), data.length, -1).build();
+                return unquote(client().putObject(put).etag());
+            }
+        } catch (ErrorResponseException e) {
+            if (e.response() != null && e.response().code() == 412) {
+                throw new ConflictException("object " + key + " was changed by another writer"
+                        + (expected == null ? " (it exists already)" : " since version " + expected), e);
+            }
+            throw new ObjectStoreException("cannot write object " + key + ": " + e.getMessage(), e);
+        } catch (Exception e) {
+            throw new ObjectStoreException("cannot write object " + key + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void createBucket() throws Exception {
+        try {
+            client().makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
+        } catch (ErrorResponseException e) {
+            String code = e.errorResponse().code();
+            if (!"BucketAlreadyOwnedByYou".equals(code) && !"BucketAlreadyExists".equals(code)) {
+                throw e;
+            }
+        }
+    }
+
+    private MinioClient client() {
+        MinioClient client = camel.getRegistry().lookupByNameAndType(CLIENT_BEAN, MinioClient.class);
+        if (client == null) {
+            throw new IllegalStateException("no MinioClient bound as " + CLIENT_BEAN);
+        }
+        return client;
+    }
+
+    private static String unquote(String etag) {
+        return etag == null ? null : etag.replace("\"", "");
     }
 
     /** Removes an object; no error when there is none. */
@@ -96,9 +173,20 @@ public final class ObjectStore {
         }
     }
 
+    /** An object's bytes and the version (ETag) they were read at. */
+    public record Versioned(byte[] data, String etag) {
+    }
+
     /** The object store failed. */
-    public static final class ObjectStoreException extends RuntimeException {
+    public static class ObjectStoreException extends RuntimeException {
         public ObjectStoreException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** A conditional write found the object at another version: someone else wrote it since. */
+    public static final class ConflictException extends ObjectStoreException {
+        public ConflictException(String message, Throwable cause) {
             super(message, cause);
         }
     }

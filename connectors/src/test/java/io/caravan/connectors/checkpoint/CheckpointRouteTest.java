@@ -1,6 +1,7 @@
 package io.caravan.connectors.checkpoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.caravan.connectors.storage.ObjectStore;
@@ -126,6 +127,36 @@ class CheckpointRouteTest {
         });
         assertThat(execution.status("say")).isEqualTo(StepStatus.SUCCESS);
         assertThat(checkpointed).isEmpty();
+    }
+
+    @Test
+    void aNodeThatLostTheExecutionCannotOverwriteTheCheckpointOfTheNodeThatTookItOver() throws Exception {
+        ExecutionContext stale = ExecutionContext.start("exec-4", "orders", 1, null, Map.of(), listener(false));
+        assertThat(run(stale).getException()).isNull();
+        String path = "jobs/orders/executions/exec-4/context.json";
+
+        // another node claims the execution: reads the checkpoint and writes it as its own first
+        Checkpoints checkpoints = new Checkpoints(store, JSON);
+        ObjectStore.Versioned saved = checkpoints.read("orders", "exec-4");
+        assertThat(saved.etag()).isEqualTo(stale.checkpointTag());
+        @SuppressWarnings("unchecked")
+        ExecutionContext taker = ExecutionContext.resume(JSON.readValue(saved.data(), Map.class), listener(false));
+        taker.setCheckpointTag(saved.etag());
+        taker.setClaim(2);
+        checkpoints.write(taker);
+
+        long t0 = System.nanoTime();
+        Exchange refused = run(stale); // the stale node checkpoints again
+        assertThat((System.nanoTime() - t0) / 1_000_000).as("refused at once, not retried").isLessThan(1_000);
+        assertThat(refused.getException()).isInstanceOf(CheckpointException.class)
+                .hasCauseInstanceOf(ObjectStore.ConflictException.class);
+        Map<?, ?> kept = JSON.readValue(store.get(path), Map.class);
+        assertThat(((Map<?, ?>) kept.get("execution")).get("claim")).as("the new owner's checkpoint stands").isEqualTo(2);
+
+        // and a run that believes it writes the first checkpoint cannot replace one that exists
+        ExecutionContext fresh = ExecutionContext.start("exec-4", "orders", 1, null, Map.of(), listener(false));
+        assertThatThrownBy(() -> checkpoints.write(fresh)).isInstanceOf(ObjectStore.ConflictException.class)
+                .hasMessageContaining(path);
     }
 
     @Test

@@ -58,8 +58,8 @@ final class StepProcessor<C> implements Processor {
         if (execution.isFinished(id)) {
             return; // finished before a resume: never run a completed step again
         }
-        if (execution.isCancelRequested()) {
-            exchange.setRouteStop(true); // cancelled: no further step starts
+        if (execution.isStopRequested()) {
+            exchange.setRouteStop(true); // cancelled or handed over: no further step starts here
             return;
         }
         if (execution.deadlinePassed()) {
@@ -79,6 +79,9 @@ final class StepProcessor<C> implements Processor {
             StepCall call = new Call(exchange.getContext(), SharedProducer.of(exchange.getContext()), execution, id,
                     timeout, deadline(execution));
             execution.succeed(id, step.forEach() == null ? runWithRetries(scope, call) : runEach(scope, call));
+        } catch (HandedOver e) {
+            // left unfinished and not checkpointed: the node that continues runs the step again
+            exchange.setRouteStop(true);
         } catch (ItemFailed e) {
             fail(execution, e.getCause(), "item [" + e.index + "]: ");
             // the items before it ran, and their side effects happened: keep what they returned
@@ -126,6 +129,8 @@ final class StepProcessor<C> implements Processor {
             itemScope.put("index", index);
             try {
                 outputs.add(runWithRetries(itemScope, call));
+            } catch (HandedOver e) {
+                throw e;
             } catch (Exception e) {
                 throw new ItemFailed(index, outputs, e);
             }
@@ -181,6 +186,9 @@ final class StepProcessor<C> implements Processor {
                 }
                 call.execution().attemptFailed(step.id(), type, describe(e), wait);
                 if (!call.execution().pause(wait)) {
+                    if (call.execution().isHandOverRequested() && !call.execution().isCancelRequested()) {
+                        throw new HandedOver();
+                    }
                     throw e; // cancelled while waiting: the failure stands
                 }
                 call.execution().begin(step.id());
@@ -206,6 +214,13 @@ final class StepProcessor<C> implements Processor {
         }
         int newline = message.indexOf('\n');
         return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    /** The node let go of the execution while the step waited to retry: not the step's failure. */
+    private static final class HandedOver extends RuntimeException {
+        HandedOver() {
+            super("handed over while waiting to retry", null, false, false);
+        }
     }
 
     /** One forEach item failed after the items before it succeeded. */

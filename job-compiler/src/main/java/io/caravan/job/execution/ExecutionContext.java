@@ -19,9 +19,13 @@ public final class ExecutionContext {
     private final Map<String, Object> data;
     private final ExecutionListener listener;
     private String lastStep;
-    private final java.util.concurrent.CountDownLatch cancelled = new java.util.concurrent.CountDownLatch(1);
+    /** Counted down when the execution must stop here: cancelled, or handed over to another node. */
+    private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+    private volatile boolean cancelRequested;
+    private volatile boolean handOverRequested;
     private Instant deadline;
     private boolean timedOut;
+    private String checkpointTag;
 
     private ExecutionContext(Map<String, Object> data, ExecutionListener listener) {
         this.data = data;
@@ -205,30 +209,76 @@ public final class ExecutionContext {
     }
 
     /**
-     * Asks the execution to stop: no further step starts and a retry wait ends; the step that is
-     * running finishes (its I/O is not cut off). Safe to call from any thread.
+     * Asks the execution to stop for good (a user's cancel): no further step starts and a retry
+     * wait ends; the step that is running finishes (its I/O is not cut off). Safe to call from
+     * any thread.
      */
     public void requestCancel() {
-        cancelled.countDown();
+        cancelRequested = true;
+        stopped.countDown();
     }
 
-    /** Whether the execution was asked to stop. */
+    /** Whether the execution was cancelled. */
     public boolean isCancelRequested() {
-        return cancelled.getCount() == 0;
+        return cancelRequested;
     }
 
     /**
-     * Waits up to {@code wait} (before a retry), returning early when the execution is cancelled.
+     * Asks this node to let go of the execution (it is shutting down, or lost its lease): like a
+     * cancel, no further step starts here and a retry wait ends — but the execution is not over:
+     * another node continues it from its last checkpoint. A step waiting to retry is left
+     * unfinished, so the node that continues runs it again. Safe to call from any thread.
+     */
+    public void requestHandOver() {
+        handOverRequested = true;
+        stopped.countDown();
+    }
+
+    /** Whether this node was asked to let go of the execution. */
+    public boolean isHandOverRequested() {
+        return handOverRequested;
+    }
+
+    /** Whether the execution must stop on this node, cancelled or handed over. */
+    public boolean isStopRequested() {
+        return stopped.getCount() == 0;
+    }
+
+    /**
+     * Waits up to {@code wait} (before a retry), returning early when the execution must stop.
      *
-     * @return true when the wait ran out, false when cancelled or the thread was interrupted
+     * @return true when the wait ran out, false when stopped or the thread was interrupted
      */
     public boolean pause(java.time.Duration wait) {
         try {
-            return !cancelled.await(wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            return !stopped.await(wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
         }
+    }
+
+    /**
+     * Records which claim of the execution this run is ({@code execution.claim}: 1 for the first
+     * node to take it up, one more for each node that continued it since — after a crash, a
+     * hand-over or a retry). Each claim's checkpoints therefore differ from the last claim's.
+     */
+    public void setClaim(int claim) {
+        execution().put("claim", claim);
+    }
+
+    /**
+     * The version (ETag) of {@code context.json} this run last read or wrote, or null before
+     * the first; a checkpoint is written only over that version, so a node that lost the
+     * execution cannot overwrite the checkpoints of the node that took it over.
+     */
+    public String checkpointTag() {
+        return checkpointTag;
+    }
+
+    /** Records the version of {@code context.json} just read or written. */
+    public void setCheckpointTag(String tag) {
+        this.checkpointTag = tag;
     }
 
     /** Sets when the whole execution must be over (the job's {@code timeout}); null for never. */

@@ -100,6 +100,25 @@ class StepControlTest extends CompilerFixture {
     }
 
     @Test
+    void aHandOverDuringARetryWaitLeavesTheStepUnfinishedForTheNextNode() throws Exception {
+        CompiledJob waiting = deploy("""
+            {"id": "handed", "steps": [
+              {"id": "flaky", "type": "fail", "reason": "flaky:5", "retry": {"attempts": 3, "delay": "PT10S"}},
+              {"id": "after", "type": "echo", "value": 1}]}""");
+        ExecutionContext execution = ExecutionContext.start("exec-3", "handed", 1, null, Map.of(), listener);
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor()
+                .schedule(execution::requestHandOver, 200, java.util.concurrent.TimeUnit.MILLISECONDS);
+        long t0 = System.nanoTime();
+        run(waiting, execution);
+        assertThat((System.nanoTime() - t0) / 1_000_000).as("the 10 s wait ended by the hand-over").isLessThan(5_000);
+        assertThat(checkpoints).as("nothing to checkpoint: the step did not end").isEmpty();
+        assertThat(execution.hasFailed()).as("not the step's failure").isFalse();
+        assertThat(execution.isFinished("flaky")).isFalse();
+        assertThat(execution.status("after")).isNull();
+        assertThat(execution.isCancelRequested()).isFalse();
+    }
+
+    @Test
     void pastTheJobsDeadlineNoStepStartsAndRetriesStopAtTheStepsTimeout() throws Exception {
         CompiledJob job = deploy("""
             {"id": "late", "steps": [{"id": "first", "type": "echo", "value": 1}]}""");

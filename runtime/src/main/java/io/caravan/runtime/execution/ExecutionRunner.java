@@ -3,6 +3,7 @@ package io.caravan.runtime.execution;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.caravan.connectors.checkpoint.CheckpointException;
+import io.caravan.connectors.checkpoint.Checkpoints;
 import io.caravan.connectors.storage.ObjectStore;
 import io.caravan.job.compiler.CompiledJob;
 import io.caravan.job.execution.ExecutionContext;
@@ -13,6 +14,9 @@ import io.caravan.runtime.store.ExecutionRow;
 import io.caravan.runtime.store.Lease;
 import io.caravan.runtime.store.LeaseLostException;
 import io.caravan.runtime.store.ExecutionStore;
+import io.caravan.runtime.store.StoreErrors;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -21,29 +25,33 @@ import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Runs one claimed execution through its job's route and records how it ended. */
+/**
+ * Runs one claimed execution through its job's route and records how it ended. What this node
+ * cannot finish — it is shutting down, lost its lease, or the database or object store went away
+ * — it hands over: the execution stays RUNNING and another node (or this one, later) continues
+ * it from its last checkpoint. Only the execution's own outcome ends it.
+ */
 final class ExecutionRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExecutionRunner.class);
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
+    /** How long an execution waits before it is claimed again when the object store could not be reached. */
+    private static final Duration STORE_BACKOFF = Duration.ofSeconds(5);
 
     private final ExecutionStore store;
-    private final ObjectStore objects;
+    private final Checkpoints checkpoints;
     /** The executions running on this node: a cancel reaches them at once, the heartbeat renews their leases. */
     private final Map<UUID, Running> running;
-    /** Executions this node gives up because it is shutting down. */
-    private final java.util.function.Predicate<UUID> suspended;
     private final ProducerTemplate producer;
     private final ObjectMapper json;
     private final ParamBinder binder;
 
-    ExecutionRunner(ExecutionStore store, ObjectStore objects, ProducerTemplate producer, ObjectMapper json,
-            Map<UUID, Running> running, java.util.function.Predicate<UUID> suspended) {
+    ExecutionRunner(ExecutionStore store, Checkpoints checkpoints, ProducerTemplate producer, ObjectMapper json,
+            Map<UUID, Running> running) {
         this.store = store;
-        this.suspended = suspended;
+        this.checkpoints = checkpoints;
         this.running = running;
-        this.objects = objects;
         this.producer = producer;
         this.json = json;
         this.binder = new ParamBinder(json);
@@ -58,36 +66,64 @@ final class ExecutionRunner {
             }
         } catch (LeaseLostException e) {
             LOG.warn("{}: this node stops working on it", e.getMessage());
+        } catch (ObjectStore.ConflictException e) {
+            tookOver(claim, e);
+        } catch (ObjectStore.ObjectStoreException e) {
+            LOG.warn("execution {} of job {} waits for the object store ({}); claimed again in {} s", claim.row().id(),
+                    claim.row().jobId(), e.getMessage(), STORE_BACKOFF.toSeconds());
+            store.postpone(claim.lease(), STORE_BACKOFF);
         }
     }
 
-    /** The context to run with — fresh, or continued from the checkpoint — or null when the execution ended here. */
+    /**
+     * The context to run with — fresh, or continued from the checkpoint — or null when the
+     * execution ended here. A claim of an execution that ran before writes the checkpoint at
+     * once, so that any node that held it earlier can no longer write it (DESIGN §5, fencing).
+     */
     private ExecutionContext prepare(Claim claim, CompiledJob job) throws Exception {
         ExecutionRow row = claim.row();
         Lease lease = claim.lease();
         StoreListener listener = new StoreListener(store, lease, job.job().steps().size());
-        byte[] saved = claim.ranBefore() ? objects.get(row.contextPath()) : null;
+        ObjectStore.Versioned saved = claim.ranBefore() ? checkpoints.read(row.jobId(), row.id().toString()) : null;
+        ExecutionContext context;
         if (saved == null) {
             Map<String, Object> params = params(claim, job);
             if (params == null) {
                 return null;
             }
             store.setVersion(lease, job.version(), job.job().steps().size());
-            return ExecutionContext.start(row.id().toString(), row.jobId(), job.version(),
+            context = ExecutionContext.start(row.id().toString(), row.jobId(), job.version(),
                     json.readValue(row.trigger(), MAP), params, listener);
+        } else {
+            context = resume(claim, job, saved, listener);
+            if (context == null) {
+                return null;
+            }
         }
+        context.setClaim(lease.epoch());
+        if (claim.ranBefore()) {
+            checkpoints.write(context); // over the version just read, or where none exists yet
+        }
+        return context;
+    }
+
+    /** The context continued from its checkpoint, or null when the execution ended here. */
+    private ExecutionContext resume(Claim claim, CompiledJob job, ObjectStore.Versioned saved, StoreListener listener)
+            throws Exception {
+        ExecutionRow row = claim.row();
         // a retry, or a recovery after its node died: continue on the version the checkpoint was made with
         if (row.jobVersion() == null || row.jobVersion() != job.version()) {
-            store.finish(lease, "FAILED", "version", "cannot continue: the job changed from version "
+            store.finish(claim.lease(), "FAILED", "version", "cannot continue: the job changed from version "
                     + row.jobVersion() + " to " + job.version() + " since this execution ran; start a new run");
             return null;
         }
-        ExecutionContext context = ExecutionContext.resume(json.readValue(saved, MAP), listener);
+        ExecutionContext context = ExecutionContext.resume(json.readValue(saved.data(), MAP), listener);
+        context.setCheckpointTag(saved.etag());
         if (claim.recovered()) {
-            LOG.info("execution {} of job {} recovered from its checkpoint after node {} stopped holding it",
+            LOG.info("execution {} of job {} continued from its checkpoint after node {} stopped holding it",
                     row.id(), row.jobId(), row.nodeId());
-            if (context.hasFailed()) { // it had failed before its node died: only the ending was lost
-                store.finish(lease, "FAILED");
+            if (context.hasFailed()) { // it had failed before its node let go: only the ending was lost
+                store.finish(claim.lease(), "FAILED");
                 return null;
             }
         } else {
@@ -118,7 +154,7 @@ final class ExecutionRunner {
         ExecutionRow row = claim.row();
         if (job.job().timeout() != null) {
             // the job's timeout bounds each run of the execution (a retry gets the full time again)
-            context.setDeadline(java.time.Instant.now().plus(java.time.Duration.parse(job.job().timeout())));
+            context.setDeadline(Instant.now().plus(Duration.parse(job.job().timeout())));
         }
         running.put(row.id(), new Running(context, claim.lease()));
         Exchange done;
@@ -132,11 +168,8 @@ final class ExecutionRunner {
             return;
         }
         boolean unfinished = !context.allFinished(stepIds(job));
-        if (unfinished && suspended.test(row.id())) {
-            // this node is shutting down: the steps done are checkpointed, another node continues
-            store.release(claim.lease());
-            LOG.info("execution {} of job {} handed over at shutdown after step {}", row.id(), row.jobId(),
-                    context.lastStep());
+        if (unfinished && context.isHandOverRequested() && !context.isCancelRequested()) {
+            handOver(claim, context);
             return;
         }
         String status = context.isCancelRequested() && unfinished ? "CANCELLED"
@@ -150,28 +183,69 @@ final class ExecutionRunner {
         LOG.debug("execution {} of job {} ended {}", row.id(), row.jobId(), status);
     }
 
+    /** This node lets go: the steps done are checkpointed, another node continues at once. */
+    private void handOver(Claim claim, ExecutionContext context) {
+        store.release(claim.lease());
+        LOG.info("execution {} of job {} handed over after step {}", claim.row().id(), claim.row().jobId(),
+                context.lastStep());
+    }
+
     /**
-     * The route itself failed: the context could not be checkpointed (the step in flight is then
-     * not done, so it is recorded as failed), or something else broke — the store, a listener.
-     * Either way the execution is FAILED with the reason — unless another node holds it now.
+     * The route itself broke off. Another node took the execution over, this node lets go of it,
+     * or the database went away: the execution is not over — whoever holds it next continues
+     * from the checkpoint (the step in flight, whose outcome was not checkpointed, runs again).
+     * A user's cancel while the checkpoint could not be written: CANCELLED. Anything else — a
+     * listener's bug, an object store that failed for good — FAILED with the reason.
      */
     private void brokeOff(Claim claim, ExecutionContext context, int totalSteps, Exception e) {
         LeaseLostException lost = find(e, LeaseLostException.class);
         if (lost != null) {
             throw lost;
         }
+        ObjectStore.ConflictException conflict = find(e, ObjectStore.ConflictException.class);
+        if (conflict != null) {
+            tookOver(claim, conflict);
+            return;
+        }
         ExecutionRow row = claim.row();
-        LOG.error("execution {} of job {} broke off: {}", row.id(), row.jobId(), e.getMessage(), e);
         CheckpointException checkpoint = find(e, CheckpointException.class);
+        boolean cancelled = context.isCancelRequested();
+        if (!cancelled && (context.isHandOverRequested() || StoreErrors.isUnavailable(e))) {
+            LOG.warn("execution {} of job {} stops here and is continued from its checkpoint: {}", row.id(),
+                    row.jobId(), message(e));
+            releaseQuietly(claim);
+            return;
+        }
         String step = context.lastStep();
         if (checkpoint != null && step != null) {
             Map<String, Object> state = context.step(step);
             store.stepEnded(claim.lease(), step, ((Number) state.get("attempts")).intValue(), "FAILED", "checkpoint",
-                    "the context could not be checkpointed: " + message(checkpoint), java.time.Instant.now(),
+                    "the context could not be checkpointed: " + message(checkpoint), Instant.now(),
                     StoreListener.progress(context, totalSteps));
         }
+        if (cancelled && checkpoint != null) {
+            store.finish(claim.lease(), "CANCELLED");
+            return;
+        }
+        LOG.error("execution {} of job {} broke off: {}", row.id(), row.jobId(), e.getMessage(), e);
         store.finish(claim.lease(), "FAILED", checkpoint != null ? "checkpoint" : "execution",
                 "the execution broke off: " + message(checkpoint != null ? checkpoint : e));
+    }
+
+    /** Another node wrote the checkpoint since this one read it: it holds the execution now. */
+    private void tookOver(Claim claim, ObjectStore.ConflictException e) {
+        LOG.warn("execution {} of job {} was taken over by another node ({}); this node stops working on it",
+                claim.row().id(), claim.row().jobId(), e.getMessage());
+        releaseQuietly(claim);
+    }
+
+    /** Gives the lease up if this node still holds it; when it cannot, the lease simply runs out. */
+    private void releaseQuietly(Claim claim) {
+        try {
+            store.release(claim.lease());
+        } catch (LeaseLostException | org.springframework.dao.DataAccessException e) {
+            LOG.debug("lease of execution {} not released: {}", claim.row().id(), e.getMessage());
+        }
     }
 
     private static List<String> stepIds(CompiledJob job) {

@@ -1,6 +1,7 @@
 package io.caravan.runtime.execution;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.caravan.connectors.checkpoint.Checkpoints;
 import io.caravan.connectors.storage.ObjectStore;
 import io.caravan.job.compiler.CompiledJob;
 import io.caravan.runtime.jobs.JobService;
@@ -9,6 +10,7 @@ import io.caravan.runtime.store.Claim;
 import io.caravan.runtime.store.ExecutionStore;
 import io.caravan.runtime.store.Lease;
 import io.caravan.runtime.store.LeaseLostException;
+import io.caravan.runtime.store.StoreErrors;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +48,6 @@ public final class WorkerPool implements AutoCloseable {
     private final Duration heartbeat;
     private final Semaphore wakeups = new Semaphore(0);
     private final Map<UUID, Running> executing = new ConcurrentHashMap<>();
-    private final Set<UUID> suspended = ConcurrentHashMap.newKeySet();
     private final List<Thread> threads = new ArrayList<>();
     private final ScheduledExecutorService leases = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "caravan-leases");
@@ -62,7 +63,7 @@ public final class WorkerPool implements AutoCloseable {
         this.store = store;
         this.loaded = loaded;
         this.jobs = jobs;
-        this.runner = new ExecutionRunner(store, objects, producer, json, executing, suspended::contains);
+        this.runner = new ExecutionRunner(store, new Checkpoints(objects, json), producer, json, executing);
         this.nodeId = nodeId;
         this.size = size;
         this.leaseExpiry = leaseExpiry;
@@ -93,6 +94,14 @@ public final class WorkerPool implements AutoCloseable {
         return true;
     }
 
+    /** Tells an execution running here to stop after its current step so that another node continues it. */
+    private void handOver(UUID id) {
+        Running run = executing.get(id);
+        if (run != null) {
+            run.context().requestHandOver();
+        }
+    }
+
     /** Tells an idle worker there is work. */
     public void wake() {
         if (wakeups.availablePermits() < size) {
@@ -103,7 +112,7 @@ public final class WorkerPool implements AutoCloseable {
     /**
      * Extends the leases of the executions running here. One another node has taken over stops
      * at its next step (its writes are refused anyway); if renewing fails for so long that the
-     * leases may run out, this node stops its own work before another node takes it over.
+     * leases may run out, this node lets go of its work before another node takes it over.
      */
     private void renewLeases() {
         List<Lease> held = executing.values().stream().map(Running::lease).toList();
@@ -113,14 +122,14 @@ public final class WorkerPool implements AutoCloseable {
             for (Lease lease : held) {
                 if (!renewed.contains(lease.executionId())) {
                     LOG.warn("execution {} was taken over by another node; stopping it here", lease.executionId());
-                    cancelHere(lease.executionId());
+                    handOver(lease.executionId());
                 }
             }
         } catch (RuntimeException e) {
             Duration since = Duration.ofNanos(System.nanoTime() - lastRenewed);
             LOG.warn("leases of node {} not renewed for {} ms: {}", nodeId, since.toMillis(), e.getMessage());
             if (since.plus(heartbeat.multipliedBy(2)).compareTo(leaseExpiry) >= 0) {
-                executing.keySet().forEach(this::cancelHere);
+                executing.keySet().forEach(this::handOver);
             }
         }
     }
@@ -135,7 +144,11 @@ public final class WorkerPool implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
-                LOG.error("worker error: {}", e.getMessage(), e);
+                if (StoreErrors.isUnavailable(e)) { // a restart of the database: no stack trace every half second
+                    LOG.warn("worker waits for the database: {}", e.getMessage());
+                } else {
+                    LOG.error("worker error: {}", e.getMessage(), e);
+                }
                 sleepQuietly();
             }
         }
@@ -153,6 +166,11 @@ public final class WorkerPool implements AutoCloseable {
         } catch (LeaseLostException e) {
             LOG.warn("{}", e.getMessage());
         } catch (Exception e) {
+            if (StoreErrors.isUnavailable(e)) { // not the execution's fault: its lease runs out, and it is claimed again
+                LOG.warn("execution {} of job {} stops here, the database is away: {}", claim.row().id(),
+                        claim.row().jobId(), e.getMessage());
+                return true;
+            }
             LOG.error("execution {} of job {} could not run: {}", claim.row().id(), claim.row().jobId(), e.getMessage(), e);
             failQuietly(claim, "the execution could not run: " + e.getMessage());
         }
@@ -204,10 +222,7 @@ public final class WorkerPool implements AutoCloseable {
     public synchronized void close() throws InterruptedException {
         running = false;
         wakeups.release(size);
-        executing.forEach((id, run) -> {
-            suspended.add(id);
-            run.context().requestCancel(); // "stop after this step": handed over, not CANCELLED
-        });
+        executing.keySet().forEach(this::handOver);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30); // one deadline for all, not 30 s each
         for (Thread t : threads) {
             t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));

@@ -113,6 +113,16 @@ public final class ExecutionStore {
                 + " where id = ? and node_id = ? and lease_epoch = ? and status = 'RUNNING'", args(lease)), lease);
     }
 
+    /**
+     * Lets go of a claimed execution for a while (the object store could not be reached): it
+     * stays RUNNING and any node — this one too — claims it again once {@code wait} has passed.
+     */
+    public void postpone(Lease lease, java.time.Duration wait) {
+        fenced(jdbc.update("update executions set lease_expires_at = now() + make_interval(secs => ?)"
+                + " where id = ? and node_id = ? and lease_epoch = ? and status = 'RUNNING'",
+                (double) wait.toMillis() / 1000, lease.executionId(), lease.nodeId(), lease.epoch()), lease);
+    }
+
     /** Puts a claimed execution back in the queue. */
     public void requeue(Lease lease) {
         fenced(jdbc.update("update executions set status = 'QUEUED', node_id = null, lease_expires_at = null"
