@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * The route node of one step: evaluates {@code when}, expands {@code forEach}, renders the
  * config and runs the kind, then records the outcome in the execution's context. It never
  * throws for a failed step: the failure is recorded and the checkpoint after it stops the route.
- * What is not the step's failure — the execution's listener failing when the step begins (the
- * runtime's database write) — is not recorded as one: it propagates out of the route as is.
+ * What is not the step's failure — the execution's listener failing when an attempt begins or
+ * fails (the runtime's database write) — is not recorded as one: it propagates out of the route
+ * as is, and the runtime decides (a database that is away: another node continues later).
  * Stateless across exchanges: all per-execution state lives in the {@link ExecutionContext}.
  */
 final class StepProcessor<C> implements Processor {
@@ -82,6 +83,8 @@ final class StepProcessor<C> implements Processor {
         } catch (HandedOver e) {
             // left unfinished and not checkpointed: the node that continues runs the step again
             exchange.setRouteStop(true);
+        } catch (ListenerFailed e) {
+            throw e.failure();
         } catch (ItemFailed e) {
             fail(execution, e.getCause(), "item [" + e.index + "]: ");
             // the items before it ran, and their side effects happened: keep what they returned
@@ -129,7 +132,7 @@ final class StepProcessor<C> implements Processor {
             itemScope.put("index", index);
             try {
                 outputs.add(runWithRetries(itemScope, call));
-            } catch (HandedOver e) {
+            } catch (HandedOver | ListenerFailed e) {
                 throw e;
             } catch (Exception e) {
                 throw new ItemFailed(index, outputs, e);
@@ -184,15 +187,25 @@ final class StepProcessor<C> implements Processor {
                 if (deadline != null && java.time.Instant.now().plus(wait).isAfter(deadline)) {
                     throw e; // the next attempt could not start before the step's time is up
                 }
-                call.execution().attemptFailed(step.id(), type, describe(e), wait);
-                if (!call.execution().pause(wait)) {
-                    if (call.execution().isHandOverRequested() && !call.execution().isCancelRequested()) {
+                ExecutionContext execution = call.execution();
+                recording(() -> execution.attemptFailed(step.id(), type, describe(e), wait));
+                if (!execution.pause(wait)) {
+                    if (execution.isHandOverRequested() && !execution.isCancelRequested()) {
                         throw new HandedOver();
                     }
                     throw e; // cancelled while waiting: the failure stands
                 }
-                call.execution().begin(step.id());
+                recording(() -> execution.begin(step.id()));
             }
+        }
+    }
+
+    /** Tells the listener; a listener that fails is the runtime's failure, kept apart from the step's. */
+    private static void recording(Runnable tell) {
+        try {
+            tell.run();
+        } catch (RuntimeException e) {
+            throw new ListenerFailed(e);
         }
     }
 
@@ -220,6 +233,17 @@ final class StepProcessor<C> implements Processor {
     private static final class HandedOver extends RuntimeException {
         HandedOver() {
             super("handed over while waiting to retry", null, false, false);
+        }
+    }
+
+    /** The execution's listener failed between two attempts: carried out of the retry loop as itself. */
+    private static final class ListenerFailed extends RuntimeException {
+        ListenerFailed(RuntimeException failure) {
+            super(failure.getMessage(), failure, false, false);
+        }
+
+        RuntimeException failure() {
+            return (RuntimeException) getCause();
         }
     }
 

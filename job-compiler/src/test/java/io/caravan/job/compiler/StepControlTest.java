@@ -119,6 +119,33 @@ class StepControlTest extends CompilerFixture {
     }
 
     @Test
+    void aListenerThatCannotRecordAFailedAttemptBreaksTheRouteOffWithoutFailingTheStep() throws Exception {
+        CompiledJob job = deploy("""
+            {"id": "unrecorded", "steps": [
+              {"id": "flaky", "type": "fail", "reason": "flaky:2", "retry": {"attempts": 3, "delay": "PT0.01S"}}]}""");
+        ExecutionContext execution = ExecutionContext.start("exec-4", "unrecorded", 1, null, Map.of(),
+                new io.caravan.job.execution.ExecutionListener() {
+                    @Override
+                    public void stepStarted(ExecutionContext e, String stepId) {
+                    }
+
+                    @Override
+                    public void attemptFailed(ExecutionContext e, String stepId, String type, String message) {
+                        throw new IllegalStateException("database away");
+                    }
+
+                    @Override
+                    public void stepCheckpointed(ExecutionContext e, String stepId) {
+                    }
+                });
+        org.apache.camel.Exchange result = camel.createProducerTemplate().send(job.endpointUri(),
+                exchange -> exchange.setProperty(ExecutionContext.PROPERTY, execution));
+        assertThat(result.getException()).isInstanceOf(IllegalStateException.class).hasMessage("database away");
+        assertThat(execution.hasFailed()).as("the step did not fail: its failure could not be recorded").isFalse();
+        assertThat(checkpoints).isEmpty();
+    }
+
+    @Test
     void pastTheJobsDeadlineNoStepStartsAndRetriesStopAtTheStepsTimeout() throws Exception {
         CompiledJob job = deploy("""
             {"id": "late", "steps": [{"id": "first", "type": "echo", "value": 1}]}""");
