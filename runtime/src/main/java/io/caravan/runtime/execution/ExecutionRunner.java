@@ -243,7 +243,9 @@ final class ExecutionRunner {
     private void releaseQuietly(Claim claim) {
         try {
             store.release(claim.lease());
-        } catch (LeaseLostException | org.springframework.dao.DataAccessException e) {
+        } catch (LeaseLostException e) {
+            LOG.info("write refused: {}", e.getMessage());
+        } catch (org.springframework.dao.DataAccessException e) {
             LOG.debug("lease of execution {} not released: {}", claim.row().id(), e.getMessage());
         }
     }
