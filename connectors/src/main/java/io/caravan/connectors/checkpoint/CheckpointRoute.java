@@ -5,6 +5,7 @@ import io.caravan.connectors.storage.ObjectPaths;
 import io.caravan.connectors.storage.ObjectStore;
 import io.caravan.job.compiler.JobCompiler;
 import io.caravan.job.execution.ExecutionContext;
+import io.caravan.job.execution.LeaseExpiredException;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 
@@ -41,10 +42,11 @@ public final class CheckpointRoute extends RouteBuilder {
         // until it is cancelled, its node stops or its lease is lost. Only then is it given up,
         // as a typed CheckpointException, so the runtime can tell "the step's outcome is not
         // durable" from anything else. A write refused because another node has written the
-        // checkpoint since is never tried again: that node holds the execution now.
+        // checkpoint since, or because this node's lease may have run out, is never tried
+        // again: another node holds the execution now, or may.
         from(WRITE_URI).routeId(ROUTE_ID + ".write")
                 .errorHandler(defaultErrorHandler()) // redelivery needs it; the builder's default is none
-                .onException(ObjectStore.ConflictException.class)
+                .onException(ObjectStore.ConflictException.class, LeaseExpiredException.class)
                     .logExhausted(false)
                     .continued(true)
                     .process(CheckpointRoute::givenUp)
@@ -61,7 +63,18 @@ public final class CheckpointRoute extends RouteBuilder {
                     .continued(true) // back to the checkpoint route, which fails the exchange with the type
                     .process(CheckpointRoute::givenUp)
                 .end()
-                .process(exchange -> checkpoints.write(ExecutionContext.of(exchange))).id("caravan.checkpoint.put");
+                .process(this::put).id("caravan.checkpoint.put");
+    }
+
+    /**
+     * One try of the write; the listener is asked right before each, since a try may come long
+     * after the one before. One processor, not two: {@code continued} would go on to the write
+     * after a refusal.
+     */
+    private void put(Exchange exchange) {
+        ExecutionContext execution = ExecutionContext.of(exchange);
+        execution.listener().checkpointing(execution);
+        checkpoints.write(execution);
     }
 
     /** Records why the write was given up; {@link #written} turns it into the route's failure. */

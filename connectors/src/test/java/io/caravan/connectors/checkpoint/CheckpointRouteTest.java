@@ -160,6 +160,34 @@ class CheckpointRouteTest {
     }
 
     @Test
+    void aCheckpointTheListenerRefusesIsNeitherWrittenNorTriedAgain() {
+        ExecutionContext execution = ExecutionContext.start("exec-5", "orders", 1, null, Map.of(), new ExecutionListener() {
+            @Override
+            public void stepStarted(ExecutionContext e, String stepId) {
+            }
+
+            @Override
+            public void checkpointing(ExecutionContext e) {
+                throw new io.caravan.job.execution.LeaseExpiredException("lease ran out");
+            }
+
+            @Override
+            public void stepCheckpointed(ExecutionContext e, String stepId) {
+                checkpointed.add(stepId);
+            }
+        });
+
+        long t0 = System.nanoTime();
+        Exchange refused = run(execution);
+
+        assertThat((System.nanoTime() - t0) / 1_000_000).as("refused at once, not retried").isLessThan(1_000);
+        assertThat(refused.getException()).isInstanceOf(CheckpointException.class)
+                .hasCauseInstanceOf(io.caravan.job.execution.LeaseExpiredException.class);
+        assertThat(store.get("jobs/orders/executions/exec-5/context.json")).as("nothing written").isNull();
+        assertThat(checkpointed).isEmpty();
+    }
+
+    @Test
     void aListenerThatFailsAfterTheWriteIsNotACheckpointFailure() {
         ExecutionContext execution = ExecutionContext.start("exec-3", "orders", 1, null, Map.of(), listener(true));
 

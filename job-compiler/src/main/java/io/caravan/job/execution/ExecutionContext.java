@@ -26,6 +26,8 @@ public final class ExecutionContext {
     private Instant deadline;
     private boolean timedOut;
     private String checkpointTag;
+    /** Attempts of unfinished steps that earlier claims began but the checkpoint does not hold. */
+    private final Map<String, Integer> earlierAttempts = new java.util.HashMap<>();
 
     private ExecutionContext(Map<String, Object> data, ExecutionListener listener) {
         this.data = data;
@@ -129,7 +131,8 @@ public final class ExecutionContext {
     /** Marks a step as running: a new attempt. */
     public void begin(String stepId) {
         Map<String, Object> previous = step(stepId);
-        int attempts = previous == null ? 1 : ((Number) previous.getOrDefault("attempts", 0)).intValue() + 1;
+        int before = previous == null ? 0 : ((Number) previous.getOrDefault("attempts", 0)).intValue();
+        int attempts = Math.max(before, earlierAttempts.getOrDefault(stepId, 0)) + 1;
         Map<String, Object> step = new LinkedHashMap<>();
         step.put("status", StepStatus.RUNNING.name());
         step.put("attempts", attempts);
@@ -137,6 +140,15 @@ public final class ExecutionContext {
         steps().put(stepId, step);
         lastStep = stepId;
         listener.stepStarted(this, stepId);
+    }
+
+    /**
+     * Records that an earlier claim of this execution began {@code attempts} attempts of a step
+     * whose outcome never reached the checkpoint (its node died or let go mid-step): the next
+     * {@link #begin} is the attempt after those, so each attempt keeps its own number.
+     */
+    public void countEarlierAttempts(String stepId, int attempts) {
+        earlierAttempts.merge(stepId, attempts, Math::max);
     }
 
     /** Records a step's success and its output. */

@@ -12,6 +12,15 @@ public interface ExecutionListener {
     /** A step has ended (succeeded, failed or skipped) and its checkpoint is written. */
     void stepCheckpointed(ExecutionContext execution, String stepId);
 
+    /**
+     * The context is about to be written: the last moment to refuse it, when this node may no
+     * longer hold the execution.
+     *
+     * @throws LeaseExpiredException when it must not be written
+     */
+    default void checkpointing(ExecutionContext execution) {
+    }
+
     /** An attempt of a step failed and the step will be tried again. */
     default void attemptFailed(ExecutionContext execution, String stepId, String type, String message) {
     }

@@ -7,6 +7,7 @@ import io.caravan.connectors.checkpoint.Checkpoints;
 import io.caravan.connectors.storage.ObjectStore;
 import io.caravan.job.compiler.CompiledJob;
 import io.caravan.job.execution.ExecutionContext;
+import io.caravan.job.execution.LeaseExpiredException;
 import io.caravan.job.params.ParamBinder;
 import io.caravan.job.validation.Problems;
 import io.caravan.runtime.store.Claim;
@@ -58,16 +59,18 @@ final class ExecutionRunner {
     }
 
     /** Runs a claimed execution; every write names the claim's lease, so a stale node changes nothing. */
-    void run(Claim claim, CompiledJob job) throws Exception {
+    void run(Claim claim, CompiledJob job, LeaseClock clock) throws Exception {
         try {
-            ExecutionContext context = prepare(claim, job);
+            ExecutionContext context = prepare(claim, job, clock);
             if (context != null) {
-                execute(claim, job, context);
+                execute(claim, job, context, clock);
             }
         } catch (LeaseLostException e) {
             LOG.warn("{}: this node stops working on it", e.getMessage());
         } catch (ObjectStore.ConflictException e) {
             tookOver(claim, e);
+        } catch (LeaseExpiredException e) {
+            LOG.warn("write refused: {}", e.getMessage());
         } catch (ObjectStore.ObjectStoreException e) {
             LOG.warn("execution {} of job {} waits for the object store ({}); claimed again in {} s", claim.row().id(),
                     claim.row().jobId(), e.getMessage(), STORE_BACKOFF.toSeconds());
@@ -77,41 +80,50 @@ final class ExecutionRunner {
 
     /**
      * The context to run with — fresh, or continued from the checkpoint — or null when the
-     * execution ended here. A claim of an execution that ran before writes the checkpoint at
-     * once, so that any node that held it earlier can no longer write it (DESIGN §5, fencing).
+     * execution ended here. A claim of an execution that ran before closes the step attempts
+     * the earlier claim left open and writes the checkpoint at once, so that any node that held
+     * the execution earlier can no longer write it.
      */
-    private ExecutionContext prepare(Claim claim, CompiledJob job) throws Exception {
+    private ExecutionContext prepare(Claim claim, CompiledJob job, LeaseClock clock) throws Exception {
         ExecutionRow row = claim.row();
         Lease lease = claim.lease();
-        StoreListener listener = new StoreListener(store, lease, job.job().steps().size());
+        StoreListener listener = new StoreListener(store, lease, job.job().steps().size(), clock);
         ObjectStore.Versioned saved = claim.ranBefore() ? checkpoints.read(row.jobId(), row.id().toString()) : null;
-        ExecutionContext context;
-        if (saved == null) {
-            Map<String, Object> params = params(claim, job);
-            if (params == null) {
-                return null;
-            }
-            store.setVersion(lease, job.version(), job.job().steps().size());
-            context = ExecutionContext.start(row.id().toString(), row.jobId(), job.version(),
-                    json.readValue(row.trigger(), MAP), params, listener);
-        } else {
-            context = resume(claim, job, saved, listener);
-            if (context == null) {
-                return null;
-            }
+        ExecutionContext context = saved == null ? start(claim, job, listener) : resume(claim, job, saved, listener);
+        if (context == null) {
+            return null;
         }
         context.setClaim(lease.epoch());
-        if (claim.ranBefore()) {
-            checkpoints.write(context); // over the version just read, or where none exists yet
+        if (!claim.ranBefore()) {
+            return context; // a first claim: no other node ever wrote for it
         }
+        closeOpenAttempts(claim, context, listener, job.job().steps().size());
+        if (claim.recovered() && context.hasFailed()) { // it had failed before its node let go: only the ending was lost
+            store.finish(lease, "FAILED");
+            return null;
+        }
+        listener.checkpointing(context);
+        checkpoints.write(context); // over the version just read, or where none exists yet
         return context;
+    }
+
+    /** A fresh context, or null when the run's parameters no longer fit the job (then it FAILED here). */
+    private ExecutionContext start(Claim claim, CompiledJob job, StoreListener listener) throws Exception {
+        ExecutionRow row = claim.row();
+        Map<String, Object> params = params(claim, job);
+        if (params == null) {
+            return null;
+        }
+        store.setVersion(claim.lease(), job.version(), job.job().steps().size());
+        return ExecutionContext.start(row.id().toString(), row.jobId(), job.version(),
+                json.readValue(row.trigger(), MAP), params, listener);
     }
 
     /** The context continued from its checkpoint, or null when the execution ended here. */
     private ExecutionContext resume(Claim claim, CompiledJob job, ObjectStore.Versioned saved, StoreListener listener)
             throws Exception {
         ExecutionRow row = claim.row();
-        // a retry, or a recovery after its node died: continue on the version the checkpoint was made with
+        // a retry, or a recovery after its node let go: continue on the version the checkpoint was made with
         if (row.jobVersion() == null || row.jobVersion() != job.version()) {
             store.finish(claim.lease(), "FAILED", "version", "cannot continue: the job changed from version "
                     + row.jobVersion() + " to " + job.version() + " since this execution ran; start a new run");
@@ -121,16 +133,37 @@ final class ExecutionRunner {
         context.setCheckpointTag(saved.etag());
         if (claim.recovered()) {
             LOG.info("execution {} of job {} continued from its checkpoint after node {} stopped holding it",
-                    row.id(), row.jobId(), row.nodeId());
-            if (context.hasFailed()) { // it had failed before its node let go: only the ending was lost
-                store.finish(claim.lease(), "FAILED");
-                return null;
-            }
+                    row.id(), row.jobId(), claim.previousNode());
         } else {
             LOG.info("execution {} of job {} retried; steps run again: {}", row.id(), row.jobId(),
                     context.reopenFailedSteps());
         }
         return context;
+    }
+
+    /**
+     * Ends the step attempts an earlier claim began and never recorded the end of: with the
+     * outcome the checkpoint holds (its node wrote {@code context.json}, then could not update
+     * the row), or as interrupted — the step runs again. Either way a step that runs again
+     * continues the numbering of its attempts, so each attempt keeps its own row.
+     */
+    private void closeOpenAttempts(Claim claim, ExecutionContext context, StoreListener listener, int totalSteps) {
+        for (ExecutionStore.Attempt attempt : store.attempts(claim.row().id())) {
+            String step = attempt.stepId();
+            Map<String, Object> state = context.step(step);
+            boolean checkpointed = state != null && context.isFinished(step)
+                    && ((Number) state.get("attempts")).intValue() == attempt.attempt();
+            if ("RUNNING".equals(attempt.status()) && checkpointed) {
+                listener.stepCheckpointed(context, step);
+            } else if ("RUNNING".equals(attempt.status())) {
+                store.stepEnded(claim.lease(), step, attempt.attempt(), "FAILED", "interrupted",
+                        "node " + claim.previousNode() + " stopped before this attempt ended; the step runs again",
+                        Instant.now(), StoreListener.progress(context, totalSteps));
+            }
+            if (!context.isFinished(step)) {
+                context.countEarlierAttempts(step, attempt.attempt());
+            }
+        }
     }
 
     /** The run's parameters, checked again when the job changed since it was queued; null when they no longer fit. */
@@ -150,13 +183,13 @@ final class ExecutionRunner {
         return params;
     }
 
-    private void execute(Claim claim, CompiledJob job, ExecutionContext context) {
+    private void execute(Claim claim, CompiledJob job, ExecutionContext context, LeaseClock clock) {
         ExecutionRow row = claim.row();
         if (job.job().timeout() != null) {
             // the job's timeout bounds each run of the execution (a retry gets the full time again)
             context.setDeadline(Instant.now().plus(Duration.parse(job.job().timeout())));
         }
-        running.put(row.id(), new Running(context, claim.lease()));
+        running.put(row.id(), new Running(context, claim.lease(), clock));
         Exchange done;
         try {
             done = producer.send(job.endpointUri(), e -> e.setProperty(ExecutionContext.PROPERTY, context));
@@ -205,6 +238,12 @@ final class ExecutionRunner {
         ObjectStore.ConflictException conflict = find(e, ObjectStore.ConflictException.class);
         if (conflict != null) {
             tookOver(claim, conflict);
+            return;
+        }
+        LeaseExpiredException expired = find(e, LeaseExpiredException.class);
+        if (expired != null) {
+            LOG.warn("write refused: {}; another node continues execution {}", expired.getMessage(), claim.row().id());
+            releaseQuietly(claim);
             return;
         }
         ExecutionRow row = claim.row();

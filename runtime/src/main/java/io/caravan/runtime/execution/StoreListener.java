@@ -2,6 +2,7 @@ package io.caravan.runtime.execution;
 
 import io.caravan.job.execution.ExecutionContext;
 import io.caravan.job.execution.ExecutionListener;
+import io.caravan.job.execution.LeaseExpiredException;
 import io.caravan.runtime.store.ExecutionStore;
 import io.caravan.runtime.store.Lease;
 import java.time.Instant;
@@ -13,11 +14,22 @@ final class StoreListener implements ExecutionListener {
     private final ExecutionStore store;
     private final Lease lease;
     private final int totalSteps;
+    private final LeaseClock clock;
 
-    StoreListener(ExecutionStore store, Lease lease, int totalSteps) {
+    StoreListener(ExecutionStore store, Lease lease, int totalSteps, LeaseClock clock) {
         this.store = store;
         this.lease = lease;
         this.totalSteps = totalSteps;
+        this.clock = clock;
+    }
+
+    /** The database refuses a stale node's rows by the lease epoch; S3 cannot, so this node stops itself first. */
+    @Override
+    public void checkpointing(ExecutionContext execution) {
+        if (!clock.held()) {
+            throw new LeaseExpiredException("lease " + lease.epoch() + " of node " + lease.nodeId() + " on execution "
+                    + lease.executionId() + " ran out before it was renewed; its checkpoint is not written");
+        }
     }
 
     @Override

@@ -72,6 +72,10 @@ public final class WorkerPool implements AutoCloseable {
 
     /** Starts the workers and the lease heartbeat. */
     public synchronized void start() {
+        int orphans = store.releaseOrphans(nodeId); // this node's id, so no live process holds them
+        if (orphans > 0) {
+            LOG.info("{} executions left running by this node's previous process are continued now", orphans);
+        }
         running = true;
         for (int i = 0; i < size; i++) {
             Thread t = new Thread(this::loop, "caravan-worker-" + i);
@@ -116,11 +120,15 @@ public final class WorkerPool implements AutoCloseable {
      */
     private void renewLeases() {
         List<Lease> held = executing.values().stream().map(Running::lease).toList();
+        long asked = System.nanoTime(); // before the database sets the expiry: the clocks here run out first
         try {
             Set<UUID> renewed = store.renew(nodeId, held, leaseExpiry);
             lastRenewed = System.nanoTime();
             for (Lease lease : held) {
-                if (!renewed.contains(lease.executionId())) {
+                Running run = executing.get(lease.executionId());
+                if (renewed.contains(lease.executionId()) && run != null) {
+                    run.clock().renewedAt(asked);
+                } else if (!renewed.contains(lease.executionId())) {
                     LOG.warn("execution {} was taken over by another node; stopping it here", lease.executionId());
                     handOver(lease.executionId());
                 }
@@ -156,13 +164,14 @@ public final class WorkerPool implements AutoCloseable {
 
     /** Runs one execution if there is one; false when the queue had nothing for this node. */
     private boolean claimAndRun() {
+        LeaseClock clock = new LeaseClock(System.nanoTime(), leaseExpiry);
         Optional<Claim> claimed = store.claimNext(nodeId, loaded.reloading(), leaseExpiry);
         if (claimed.isEmpty()) {
             return false;
         }
         Claim claim = claimed.get();
         try {
-            runClaimed(claim);
+            runClaimed(claim, clock);
         } catch (LeaseLostException e) {
             LOG.warn("{}", e.getMessage());
         } catch (Exception e) {
@@ -177,7 +186,7 @@ public final class WorkerPool implements AutoCloseable {
         return true;
     }
 
-    private void runClaimed(Claim claim) throws Exception {
+    private void runClaimed(Claim claim, LeaseClock clock) throws Exception {
         String jobId = claim.row().jobId();
         jobs.refresh(jobId);
         CompiledJob job = loaded.acquire(jobId);
@@ -191,7 +200,7 @@ public final class WorkerPool implements AutoCloseable {
             return;
         }
         try {
-            runner.run(claim, job);
+            runner.run(claim, job, clock);
         } finally {
             loaded.release(jobId);
         }

@@ -6,7 +6,8 @@ package io.caravan.runtime.store;
  * @param row the execution as claimed
  * @param lease the claim
  * @param ranBefore whether it ran before (a retry or a recovery), so it may have a checkpoint
- * @param recovered whether it was taken over from a node whose lease expired
+ * @param recovered whether it was taken over from a node whose lease expired (or that let go of it)
+ * @param previousNode the node that held it before, or null
  */
-public record Claim(ExecutionRow row, Lease lease, boolean ranBefore, boolean recovered) {
+public record Claim(ExecutionRow row, Lease lease, boolean ranBefore, boolean recovered, String previousNode) {
 }

@@ -65,7 +65,8 @@ public final class ExecutionStore {
         // that ran before pays for looking up a checkpoint
         // a job with a concurrency limit is claimed under a transaction-scoped advisory lock on the
         // job, so two nodes cannot both see one free slot; a node that cannot take the lock skips it
-        return jdbc.query("with next as (select e.id, e.started_at is not null as ran, e.status = 'RUNNING' as recovered"
+        return jdbc.query("with next as (select e.id, e.started_at is not null as ran, e.status = 'RUNNING' as recovered,"
+                + " e.node_id as previous_node"
                 + " from executions e left join jobs j on j.id = e.job_id"
                 + " where (e.status = 'QUEUED' or (e.status = 'RUNNING' and e.lease_expires_at < now()))"
                 + " and not (e.job_id = any(?))"
@@ -77,9 +78,9 @@ public final class ExecutionStore {
                 + " for update of e skip locked)"
                 + " update executions e set status = 'RUNNING', node_id = ?, started_at = coalesce(e.started_at, now()),"
                 + " lease_epoch = e.lease_epoch + 1, lease_expires_at = now() + make_interval(secs => ?)"
-                + " from next where e.id = next.id returning e.*, next.ran, next.recovered",
+                + " from next where e.id = next.id returning e.*, next.ran, next.recovered, next.previous_node",
                 (rs, n) -> new Claim(row(rs, n), new Lease(rs.getObject("id", UUID.class), nodeId, rs.getInt("lease_epoch")),
-                        rs.getBoolean("ran"), rs.getBoolean("recovered")),
+                        rs.getBoolean("ran"), rs.getBoolean("recovered"), rs.getString("previous_node")),
                 skipJobs.toArray(String[]::new), nodeId, (double) lease.toMillis() / 1000).stream().findFirst();
     }
 
@@ -121,6 +122,17 @@ public final class ExecutionStore {
         fenced(jdbc.update("update executions set lease_expires_at = now() + make_interval(secs => ?)"
                 + " where id = ? and node_id = ? and lease_epoch = ? and status = 'RUNNING'",
                 (double) wait.toMillis() / 1000, lease.executionId(), lease.nodeId(), lease.epoch()), lease);
+    }
+
+    /**
+     * Lets go of the executions an earlier process of this node left RUNNING (it was killed):
+     * their leases expire now instead of at their term, so they are continued at once.
+     *
+     * @return how many there were
+     */
+    public int releaseOrphans(String nodeId) {
+        return jdbc.update("update executions set lease_expires_at = now() - interval '1 millisecond'"
+                + " where node_id = ? and status = 'RUNNING' and lease_expires_at > now()", nodeId);
     }
 
     /** Puts a claimed execution back in the queue. */
@@ -174,6 +186,16 @@ public final class ExecutionStore {
                 Timestamp.from(at), stepId, attempt);
         fenced(cancel.size(), lease);
         return cancel.get(0);
+    }
+
+    /** The step attempts recorded for an execution, in the order they began. */
+    public List<Attempt> attempts(UUID id) {
+        return jdbc.query("select step_id, attempt, status from step_runs where execution_id = ? order by started_at",
+                (rs, n) -> new Attempt(rs.getString(1), rs.getInt(2), rs.getString(3)), id);
+    }
+
+    /** A recorded step attempt. */
+    public record Attempt(String stepId, int attempt, String status) {
     }
 
     /**

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.TestInstance;
  * to a table in the {@code local} database, so what ran, on which claim and when is on record.
  *
  * <p>The randomized crash run is short here (40 executions, 2 kills); {@code -Dcaravan.cluster.long=true}
- * runs the long one (200 executions, 5 kills). Each test prints a {@code CLUSTER} line with its figures.
+ * runs the long one (200 executions, 5 kills). The nodes' lease is 6 s unless {@code -Dcaravan.cluster.lease=30
+ * -Dcaravan.cluster.heartbeat=3} (the defaults) says otherwise. Each test prints a {@code CLUSTER} line with its figures.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClusterIT {
@@ -35,6 +36,7 @@ class ClusterIT {
     private static final boolean LONG = Boolean.getBoolean("caravan.cluster.long");
     private static final int WORKERS = 2;
     private static final int LEASE_SECONDS = Integer.getInteger("caravan.cluster.lease", 6);
+    private static final int HEARTBEAT_SECONDS = Integer.getInteger("caravan.cluster.heartbeat", Math.max(1, LEASE_SECONDS / 6));
     private static final Duration END_TIMEOUT = Duration.ofMinutes(LONG ? 10 : 3);
 
     private final Cluster cluster = new Cluster("ClusterIT");
@@ -44,10 +46,10 @@ class ClusterIT {
     void start() throws Exception {
         cluster.start(2, Map.of("CARAVAN_WORKERS", String.valueOf(WORKERS),
                 "CARAVAN_LEASE_SECONDS", String.valueOf(LEASE_SECONDS),
-                "CARAVAN_HEARTBEAT_SECONDS", String.valueOf(Math.max(1, LEASE_SECONDS / 6))));
+                "CARAVAN_HEARTBEAT_SECONDS", String.valueOf(HEARTBEAT_SECONDS)));
         services = cluster.services();
         services.localDb().update("create table effects (execution_id text not null, step text not null,"
-                + " claim int not null, at timestamptz not null default clock_timestamp())");
+                + " claim int not null, at timestamptz not null default now())"); // now(): when the step's statement began
     }
 
     @AfterAll
@@ -99,10 +101,12 @@ class ClusterIT {
         Map<String, Long> statuses = statuses(ids);
         long lost = ids.size() - statuses.getOrDefault("SUCCESS", 0L);
         List<Long> continued = killToContinue(done);
+        Map<String, Long> attempts = attemptStatuses(ids);
         System.out.printf("CLUSTER crash: seed=%d executions=%d kills=%d (running on the killed node: %s) lost=%d"
                 + " duplicateCompletedSteps=%d inFlightReruns=%d killToContinue median=%d ms max=%d ms"
-                + " (lease %d s)%n", seed, executions, kills, done.stream().map(k -> k.running().size()).toList(), lost,
-                effects.duplicateCompleted(), effects.reruns(), median(continued), max(continued), LEASE_SECONDS);
+                + " (lease %d s) stepAttempts=%s%n", seed, executions, kills,
+                done.stream().map(k -> k.running().size()).toList(), lost, effects.duplicateCompleted(),
+                effects.reruns(), median(continued), max(continued), LEASE_SECONDS, attempts);
 
         assertThat(statuses).as("every execution ends SUCCESS").containsOnlyKeys("SUCCESS");
         assertThat(effects.duplicateCompleted()).as("steps run again after they completed").isZero();
@@ -113,6 +117,16 @@ class ClusterIT {
         assertThat(done.stream().mapToInt(k -> k.running().size()).sum()).as("the kills hit running executions")
                 .isPositive();
         assertThat(continued).isNotEmpty();
+        assertThat(attempts.keySet()).as("no attempt left open; the ones a kill cut short are interrupted")
+                .isSubsetOf("SUCCESS", "FAILED/interrupted");
+        assertThat(attempts).as("one successful attempt per step").containsEntry("SUCCESS", executions * 5L);
+    }
+
+    /** Step attempts of these executions by status (and error type, for failed ones). */
+    private Map<String, Long> attemptStatuses(List<String> ids) throws Exception {
+        return services.caravanDb().query("select status || coalesce('/' || error_type, '') as s from step_runs"
+                + " where execution_id = any(?::uuid[])", (Object) ids.toArray(String[]::new)).stream()
+                .collect(Collectors.groupingBy(r -> (String) r.get("s"), TreeMap::new, Collectors.counting()));
     }
 
     @Test
@@ -134,15 +148,14 @@ class ClusterIT {
 
         JsonNode end = other.awaitEnd(id, Duration.ofSeconds(60));
         // the stale node finishes its step, then tries to checkpoint and to write its rows: give it the time
-        await().atMost(Duration.ofSeconds(20)).until(() -> stale.logText().contains("execution " + id + " of job paused was taken over"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> refusedWrites(stale, id) > 0);
         List<Map<String, Object>> staleWrites = services.caravanDb().query("select * from write_audit"
                 + " where execution_id = ? and application_name = ? and at > ?", id, "caravan " + stale.nodeId(),
                 java.sql.Timestamp.from(takenOver));
         JsonNode context = other.call("GET", "/api/v1/executions/" + id + "/context", null).body();
-        long refused = stale.logText().lines().filter(l -> l.contains(id)
-                && (l.contains("changed by another writer") || l.contains("is no longer held by node"))).count();
-        System.out.printf("CLUSTER stale: node %s paused %d s past its lease; writes refused (logged)=%d, accepted=%d;"
-                + " final claim=%s%n", stale.nodeId(), LEASE_SECONDS, refused, staleWrites.size(),
+        long refused = refusedWrites(stale, id);
+        System.out.printf("CLUSTER stale: node %s paused until another node took over (lease %d s); writes refused"
+                + " (logged)=%d, accepted=%d; final claim=%s%n", stale.nodeId(), LEASE_SECONDS, refused, staleWrites.size(),
                 context.path("execution").path("claim"));
 
         assertThat(end.path("status").asText()).isEqualTo("SUCCESS");
@@ -151,7 +164,41 @@ class ClusterIT {
                 .isEqualTo(((Number) before.get("lease_epoch")).intValue() + 1);
         assertThat(((Number) row(id).get("lease_epoch")).intValue()).as("no further claim: nothing was overwritten")
                 .isEqualTo(((Number) before.get("lease_epoch")).intValue() + 1);
-        assertThat(refused).as("the stale node's checkpoint was refused by S3").isPositive();
+        assertThat(refused).as("the stale node's checkpoint was refused").isPositive();
+    }
+
+    /** The writes a node logged as refused for an execution: by its own lease clock, by S3 or by PostgreSQL. */
+    private static long refusedWrites(NodeProcess node, String id) throws Exception {
+        return node.logText().lines().filter(l -> l.contains(id) && (l.contains("write refused")
+                || l.contains("changed by another writer"))).count();
+    }
+
+    @Test
+    void aNodeStoppedWithSigtermFinishesItsStepAndTheOtherNodeContinuesAtOnce() throws Exception {
+        createStepJob("handed", 3, 1.5, "");
+        String id = cluster.node(1).run("handed", Map.of());
+        await().atMost(Duration.ofSeconds(30)).until(() -> "s2".equals(row(id).get("current_step")));
+        NodeProcess stopping = node((String) row(id).get("node_id"));
+
+        assertThat(stopping.terminate()).as("exit value after SIGTERM").isEqualTo(143);
+        NodeProcess other = cluster.nodes().stream().filter(n -> n != stopping).findFirst().orElseThrow();
+        JsonNode end = other.awaitEnd(id, Duration.ofSeconds(30));
+
+        List<Map<String, Object>> rows = services.localDb().query("select step, claim, at from effects"
+                + " where execution_id = ? order by at", id);
+        List<Map<String, Object>> steps = services.caravanDb().query("select step_id, completed_at from step_runs"
+                + " where execution_id = ?::uuid and status = 'SUCCESS' order by started_at", id);
+        Instant s2Done = ((java.sql.Timestamp) steps.get(1).get("completed_at")).toInstant();
+        Instant s3Began = ((java.sql.Timestamp) rows.get(2).get("at")).toInstant();
+        System.out.printf("CLUSTER sigterm: step s2 finished on %s, s3 began on the other node %d ms later%n",
+                stopping.nodeId(), Duration.between(s2Done, s3Began).toMillis());
+        assertThat(end.path("status").asText()).isEqualTo("SUCCESS");
+        assertThat(rows).extracting(r -> r.get("step") + "@" + r.get("claim"))
+                .as("the step in flight finished on the stopping node; nothing ran twice")
+                .containsExactly("s1@1", "s2@1", "s3@2");
+        assertThat(attemptStatuses(List.of(id))).as("nothing interrupted").containsOnly(Map.entry("SUCCESS", 3L));
+        assertThat(Duration.between(s2Done, s3Began)).as("handed over at once, not after the lease")
+                .isLessThan(Duration.ofSeconds(LEASE_SECONDS - 1));
     }
 
     @Test
@@ -248,11 +295,15 @@ class ClusterIT {
                 + " where id = ?::uuid", id).get(0);
     }
 
-    /** The executions a node runs now, with the claim (lease epoch) it runs them under. */
+    /**
+     * The executions a node runs now, with the claim (lease epoch) it runs them under: leases it
+     * renewed within the last two heartbeats (an older one is an earlier process's, not yet expired).
+     */
     private Map<String, Integer> running(String nodeId) throws Exception {
         Map<String, Integer> running = new HashMap<>();
         for (Map<String, Object> r : services.caravanDb().query("select id::text as id, lease_epoch from executions"
-                + " where node_id = ? and status = 'RUNNING' and lease_expires_at > now()", nodeId)) {
+                + " where node_id = ? and status = 'RUNNING' and lease_expires_at > now() + make_interval(secs => ?)",
+                nodeId, LEASE_SECONDS - 2 * HEARTBEAT_SECONDS)) {
             running.put((String) r.get("id"), ((Number) r.get("lease_epoch")).intValue());
         }
         return running;
