@@ -47,4 +47,26 @@ class RestartIT {
                     .as("rows written to the local database before the restart are still there").isEqualTo(2);
         }
     }
+
+    @Test
+    void aNodeRestartedUnderItsIdContinuesWhatItsPreviousProcessLeftRunningAtOnce(@TempDir Path dir) throws Exception {
+        int port = TestNode.freePort();
+        java.util.UUID orphan = java.util.UUID.randomUUID();
+        try (TestNode node = TestNode.start(dir, port)) {
+            assertThat(node.call("POST", "/api/v1/jobs", """
+                    {"id": "orphaned", "steps": [{"id": "s", "type": "set", "variables": {"done": true}}]}""")
+                    .statusCode()).isEqualTo(201);
+            // as a killed process leaves it: RUNNING under this node's id, its lease good for an hour more
+            node.sql("insert into executions (id, job_id, job_version, status, trigger, params, total_steps,"
+                    + " context_path, node_id, started_at, lease_epoch, lease_expires_at) values (?, 'orphaned', 1,"
+                    + " 'RUNNING', '{\"type\": \"manual\"}', '{}', 1, 'jobs/orphaned/executions/x/context.json', ?,"
+                    + " now(), 1, now() + interval '1 hour')", orphan, node.caravan.nodeId());
+        }
+        try (TestNode node = TestNode.start(dir, port)) {
+            long t0 = System.nanoTime();
+            JsonNode done = node.awaitEnd(orphan.toString());
+            assertThat(done.get("status").asText()).isEqualTo("SUCCESS");
+            assertThat((System.nanoTime() - t0) / 1_000_000).as("not after the hour of its lease").isLessThan(10_000);
+        }
+    }
 }

@@ -82,7 +82,7 @@ class ClusterIT {
         int kills = LONG ? 5 : 2;
         long seed = Long.getLong("caravan.cluster.seed", System.nanoTime());
         Random random = new Random(seed);
-        createStepJob("crashy", 5, 0.2, "");
+        createStepJob("crashy", 5, 0.4, ""); // long enough that every kill finds executions running
         List<String> ids = enqueue("crashy", executions);
 
         List<Kill> done = new ArrayList<>();
@@ -93,6 +93,9 @@ class ClusterIT {
             Instant at = Instant.now();
             victim.kill();
             done.add(new Kill(victim.nodeId(), at, running));
+            // back after its lease ran out, so what it ran is continued by the other node (a node
+            // restarted under its id sooner continues its own executions at once: RestartIT)
+            Thread.sleep(Math.max(0, Duration.between(Instant.now(), at.plusSeconds(LEASE_SECONDS + 2)).toMillis()));
             victim.restart(); // two nodes again before the next kill
         }
         awaitAllEnded(ids);
@@ -103,10 +106,10 @@ class ClusterIT {
         List<Long> continued = killToContinue(done);
         Map<String, Long> attempts = attemptStatuses(ids);
         System.out.printf("CLUSTER crash: seed=%d executions=%d kills=%d (running on the killed node: %s) lost=%d"
-                + " duplicateCompletedSteps=%d inFlightReruns=%d killToContinue median=%d ms max=%d ms"
+                + " duplicateCompletedSteps=%d inFlightReruns=%d killToContinue median=%d ms max=%d ms %s"
                 + " (lease %d s) stepAttempts=%s%n", seed, executions, kills,
                 done.stream().map(k -> k.running().size()).toList(), lost, effects.duplicateCompleted(),
-                effects.reruns(), median(continued), max(continued), LEASE_SECONDS, attempts);
+                effects.reruns(), median(continued), max(continued), continued, LEASE_SECONDS, attempts);
 
         assertThat(statuses).as("every execution ends SUCCESS").containsOnlyKeys("SUCCESS");
         assertThat(effects.duplicateCompleted()).as("steps run again after they completed").isZero();
