@@ -17,6 +17,10 @@ import io.caravan.runtime.embedded.EmbeddedObjectStore;
 import io.caravan.runtime.execution.ExecutionService;
 import io.caravan.runtime.execution.WorkerPool;
 import io.caravan.runtime.jobs.JobService;
+import io.caravan.runtime.jobs.JobSync;
+import io.caravan.runtime.triggers.ScheduleFires;
+import io.caravan.runtime.triggers.ScheduleStore;
+import io.caravan.runtime.triggers.Schedules;
 import io.caravan.runtime.jobs.LoadedJobs;
 import io.caravan.runtime.store.Database;
 import io.caravan.runtime.store.ExecutionStore;
@@ -45,6 +49,8 @@ public final class Caravan implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Caravan.class);
     /** Largest request body the API reads; a job document is a few kilobytes. */
     static final long MAX_BODY_BYTES = 4L * 1024 * 1024;
+    /** How often a node loads the jobs other nodes changed: a schedule of a new job fires here no later. */
+    private static final java.time.Duration JOB_SYNC_PERIOD = java.time.Duration.ofSeconds(2);
 
     private final CaravanConfig config;
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
@@ -131,7 +137,7 @@ public final class Caravan implements AutoCloseable {
         databaseUrl = dbUrl;
         s3Endpoint = s3;
         minio = MinioClient.builder().endpoint(s3).credentials(accessKey, secretKey).region("us-east-1").build();
-        Wiring wiring = new Wiring(db, minio, local);
+        Wiring wiring = new Wiring(db, minio, local, dbUrl);
         main.configure().setName("caravan");
         main.addInitialProperty("camel.server.enabled", "true");
         main.addInitialProperty("camel.server.port", String.valueOf(config.httpPort()));
@@ -181,19 +187,22 @@ public final class Caravan implements AutoCloseable {
         private final Database db;
         private final MinioClient minio;
         private final DataSource local;
+        private final String dbUrl;
         private JobService jobs;
         private WorkerPool workers;
 
-        Wiring(Database db, MinioClient minio, DataSource local) {
+        Wiring(Database db, MinioClient minio, DataSource local, String dbUrl) {
             this.db = db;
             this.minio = minio;
             this.local = local;
+            this.dbUrl = dbUrl;
         }
 
         @Override
         public void afterConfigure(BaseMainSupport main) {
             try {
                 camel = main.getCamelContext();
+                camel.addComponent("quartz", ScheduleStore.component(dbUrl, config.dbUser(), config.dbPassword()));
                 ObjectMapper json = new ObjectMapper();
                 Expressions expressions = new Expressions();
                 StepKinds kinds = StepKinds.load();
@@ -207,6 +216,7 @@ public final class Caravan implements AutoCloseable {
                 workers = new WorkerPool(executions, objects, loaded, jobs, camel.createProducerTemplate(), json,
                         config.nodeId(), config.workers(), config.leaseExpiry(), config.heartbeat());
                 ExecutionService runs = new ExecutionService(jobs, executions, workers, json);
+                jobs.setTriggers(new Schedules(camel, new ScheduleFires(runs, expressions)));
                 Tokens tokens = new Tokens(db);
                 generatedToken = tokens.seedAdmin(config.adminToken());
                 camel.addRoutes(new CheckpointRoute(objects, json));
@@ -222,6 +232,7 @@ public final class Caravan implements AutoCloseable {
         public void afterStart(BaseMainSupport main) {
             try {
                 int count = jobs.loadAll();
+                resources.push(new JobSync(jobs, JOB_SYNC_PERIOD));
                 workers.start();
                 resources.push(workers);
                 ready = true;

@@ -82,6 +82,25 @@ public final class Template {
         return out.toString();
     }
 
+    /**
+     * Renders every string inside maps and lists (keys are left as they are); other values are
+     * kept. For values given outside a step, such as a schedule's parameters.
+     */
+    public static Object renderTree(Object value, Map<String, Object> scope, Expressions expressions) {
+        if (value instanceof String text) {
+            return render(text, scope, expressions);
+        }
+        if (value instanceof Map<?, ?> map) {
+            Map<Object, Object> out = new java.util.LinkedHashMap<>();
+            map.forEach((k, v) -> out.put(k, renderTree(v, scope, expressions)));
+            return out;
+        }
+        if (value instanceof java.util.List<?> list) {
+            return list.stream().map(v -> renderTree(v, scope, expressions)).toList();
+        }
+        return value;
+    }
+
     /** Text may be built from large values of the context; a bound keeps one step from filling the heap. */
     private static void tooLong(int length, String expression) {
         if (length > MAX_TEXT_LENGTH) {

@@ -46,6 +46,7 @@ final class SemanticChecks {
         duration(job.get("timeout"), problems, ".timeout");
         duration(job.at("/defaults/timeout"), problems, ".defaults.timeout");
         retry(job.at("/defaults/retry"), problems.at(".defaults.retry"));
+        TriggerChecks.check(job.get("triggers"), problems.at(".triggers"));
         Set<String> params = fieldNames(job.get("params"));
         JsonNode steps = job.get("steps");
         if (steps == null || !steps.isArray()) {

@@ -99,6 +99,22 @@ public final class ExecutionService {
      * new execution's id.
      */
     public UUID enqueue(String jobId, Map<String, Object> given, Map<String, Object> trigger, int priority) {
+        return insert(jobId, given, trigger, priority);
+    }
+
+    /**
+     * Enqueues a run that a trigger may deliver twice (a schedule's fire): empty when the store
+     * already holds the execution of that same fire.
+     */
+    public java.util.Optional<UUID> enqueueOnce(String jobId, Map<String, Object> given, Map<String, Object> trigger) {
+        try {
+            return java.util.Optional.of(insert(jobId, given, trigger, 0));
+        } catch (org.springframework.dao.DuplicateKeyException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    private UUID insert(String jobId, Map<String, Object> given, Map<String, Object> trigger, int priority) {
         JobRow row = jobs.get(jobId);
         JobDefinition job = jobs.currentDefinition(row);
         if (!job.isEnabled()) {

@@ -18,6 +18,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -39,6 +40,7 @@ public final class JobService {
     private final LoadedJobs loaded;
     private final Supplier<Set<String>> connections;
     private final ObjectMapper json;
+    private volatile JobTriggers triggers = JobTriggers.NONE;
 
     public JobService(JobStore jobs, ObjectStore objects, JobValidator validator, JobCompiler compiler,
             LoadedJobs loaded, Supplier<Set<String>> connections, ObjectMapper json) {
@@ -49,6 +51,11 @@ public final class JobService {
         this.loaded = loaded;
         this.connections = connections;
         this.json = json;
+    }
+
+    /** Who else follows the jobs loaded here: their triggers. */
+    public void setTriggers(JobTriggers triggers) {
+        this.triggers = triggers;
     }
 
     /** Every problem of a document, without saving anything. */
@@ -65,7 +72,7 @@ public final class JobService {
         JobRow row = jobs.create(row(job, 1), ObjectPaths.version(job.id(), 1), checksum(document), author,
                 () -> write(job.id(), document, 1))
                 .orElseThrow(() -> ApiException.conflict("a job with id '" + job.id() + "' exists already"));
-        loaded.install(compiler.compile(job, 1));
+        install(job, 1);
         LOG.info("job {} created", job.id());
         return row;
     }
@@ -87,7 +94,7 @@ public final class JobService {
                 checksum(document), author, () -> write(id, document, version))
                 .orElseThrow(() -> ApiException.conflict(
                         "job '" + id + "' was changed or deleted meanwhile; read it and try again"));
-        loaded.install(compiler.compile(job, version));
+        install(job, version);
         LOG.info("job {} updated to version {}", id, version);
         return row;
     }
@@ -98,7 +105,7 @@ public final class JobService {
             throw ApiException.notFound("no job '" + id + "'");
         }
         objects.delete(ObjectPaths.definition(id));
-        loaded.remove(id);
+        drop(id);
         LOG.info("job {} deleted", id);
     }
 
@@ -132,8 +139,7 @@ public final class JobService {
             List<JobRow> page = jobs.list(null, null, 500, offset);
             for (JobRow row : page) {
                 try {
-                    JobDefinition job = json.treeToValue(definition(row), JobDefinition.class);
-                    loaded.install(compiler.compile(job, row.currentVersion()));
+                    install(json.treeToValue(definition(row), JobDefinition.class), row.currentVersion());
                     count++;
                 } catch (Exception e) {
                     LOG.error("job {} could not be loaded: {}", row.id(), e.getMessage());
@@ -165,18 +171,60 @@ public final class JobService {
     public void refresh(String id) {
         Optional<JobRow> row = jobs.find(id);
         if (row.isEmpty()) {
-            loaded.remove(id);
+            drop(id);
             return;
         }
-        var current = loaded.current(id);
-        if (current == null || current.version() != row.get().currentVersion()) {
+        refresh(row.get());
+    }
+
+    private void refresh(JobRow row) {
+        var current = loaded.current(row.id());
+        if (current == null || current.version() != row.currentVersion()) {
             try {
-                JobDefinition job = json.treeToValue(definition(row.get()), JobDefinition.class);
-                loaded.install(compiler.compile(job, row.get().currentVersion()));
+                install(json.treeToValue(definition(row), JobDefinition.class), row.currentVersion());
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new IllegalStateException("job " + id + " cannot be read: " + e.getMessage(), e);
+                throw new IllegalStateException("job " + row.id() + " cannot be read: " + e.getMessage(), e);
             }
         }
+    }
+
+    /**
+     * Brings this node in line with the store: jobs created, changed or deleted through another
+     * node are loaded, reloaded or dropped here — their routes and triggers with them.
+     *
+     * @return how many jobs changed here
+     */
+    public int sync() {
+        Map<String, Integer> stored = jobs.versions();
+        int changed = 0;
+        for (Map.Entry<String, Integer> e : stored.entrySet()) {
+            var current = loaded.current(e.getKey());
+            if (current == null || current.version() != e.getValue()) {
+                try {
+                    jobs.find(e.getKey()).ifPresent(this::refresh);
+                    changed++;
+                } catch (RuntimeException failure) {
+                    LOG.error("job {} could not be loaded: {}", e.getKey(), failure.getMessage());
+                }
+            }
+        }
+        for (String id : loaded.ids()) {
+            if (!stored.containsKey(id)) {
+                drop(id);
+                changed++;
+            }
+        }
+        return changed;
+    }
+
+    private void install(JobDefinition job, int version) {
+        loaded.install(compiler.compile(job, version));
+        triggers.loaded(job);
+    }
+
+    private void drop(String id) {
+        loaded.remove(id);
+        triggers.removed(id);
     }
 
     private JobDefinition parse(JsonNode document) {

@@ -108,6 +108,17 @@ public final class LoadedJobs {
         return ids;
     }
 
+    /** The ids of the jobs loaded here. */
+    public synchronized Set<String> ids() {
+        Set<String> ids = new java.util.HashSet<>();
+        slots.forEach((id, slot) -> {
+            if (slot.current != null) {
+                ids.add(id);
+            }
+        });
+        return ids;
+    }
+
     /** The compiled job loaded for an id, or null. */
     public synchronized CompiledJob current(String jobId) {
         Slot slot = slots.get(jobId);

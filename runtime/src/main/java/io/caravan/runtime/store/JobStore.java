@@ -75,6 +75,15 @@ public final class JobStore {
     }
 
     /** Removes a job and its version rows; false when there was none. */
+    /** The current version of every job, by id. */
+    public java.util.Map<String, Integer> versions() {
+        java.util.Map<String, Integer> versions = new java.util.HashMap<>();
+        jdbc.query("select id, current_version from jobs", rs -> {
+            versions.put(rs.getString(1), rs.getInt(2));
+        });
+        return versions;
+    }
+
     public boolean delete(String id) {
         return jdbc.update("delete from jobs where id = ?", id) > 0;
     }

@@ -1,0 +1,46 @@
+package io.caravan.runtime.triggers;
+
+import java.util.Properties;
+import org.apache.camel.component.quartz.QuartzComponent;
+
+/**
+ * The camel-quartz component on Quartz's clustered JDBC job store in Caravan's PostgreSQL (tables
+ * made by the Flyway migration V2): one scheduler name on every node and one CamelContext name
+ * ({@code caravan}), so any node can take any fire, each fire exactly once. Quartz pools its
+ * own few connections with HikariCP.
+ */
+public final class ScheduleStore {
+
+    /** How often nodes check in: a dead node's fires are taken over after about this long. */
+    static final int CHECKIN_MILLIS = 2000;
+    /** A fire later than this is a misfire, handled as the schedule's {@code misfire} says. */
+    static final int MISFIRE_MILLIS = 10_000;
+
+    private ScheduleStore() {
+    }
+
+    /** The component, to register as {@code quartz}. */
+    public static QuartzComponent component(String jdbcUrl, String user, String password) {
+        Properties q = new Properties();
+        q.setProperty("org.quartz.scheduler.instanceName", "caravan");
+        q.setProperty("org.quartz.scheduler.instanceId", "AUTO");
+        q.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
+        q.setProperty("org.quartz.threadPool.threadCount", "4");
+        q.setProperty("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");
+        q.setProperty("org.quartz.jobStore.driverDelegateClass", "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate");
+        q.setProperty("org.quartz.jobStore.dataSource", "caravan");
+        q.setProperty("org.quartz.jobStore.tablePrefix", "QRTZ_");
+        q.setProperty("org.quartz.jobStore.isClustered", "true");
+        q.setProperty("org.quartz.jobStore.clusterCheckinInterval", String.valueOf(CHECKIN_MILLIS));
+        q.setProperty("org.quartz.jobStore.misfireThreshold", String.valueOf(MISFIRE_MILLIS));
+        q.setProperty("org.quartz.dataSource.caravan.provider", "hikaricp");
+        q.setProperty("org.quartz.dataSource.caravan.driver", "org.postgresql.Driver");
+        q.setProperty("org.quartz.dataSource.caravan.URL", jdbcUrl);
+        q.setProperty("org.quartz.dataSource.caravan.user", user);
+        q.setProperty("org.quartz.dataSource.caravan.password", password);
+        q.setProperty("org.quartz.dataSource.caravan.maxConnections", "6");
+        QuartzComponent quartz = new QuartzComponent();
+        quartz.setProperties(q);
+        return quartz;
+    }
+}
