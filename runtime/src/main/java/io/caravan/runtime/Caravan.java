@@ -202,7 +202,8 @@ public final class Caravan implements AutoCloseable {
         public void afterConfigure(BaseMainSupport main) {
             try {
                 camel = main.getCamelContext();
-                camel.addComponent("quartz", ScheduleStore.component(dbUrl, config.dbUser(), config.dbPassword()));
+                camel.addComponent("quartz", ScheduleStore.component(dbUrl, config.dbUser(), config.dbPassword(),
+                        config.nodeId()));
                 ObjectMapper json = new ObjectMapper();
                 Expressions expressions = new Expressions();
                 StepKinds kinds = StepKinds.load();

@@ -19,11 +19,14 @@ public final class ScheduleStore {
     private ScheduleStore() {
     }
 
-    /** The component, to register as {@code quartz}. */
-    public static QuartzComponent component(String jdbcUrl, String user, String password) {
+    /**
+     * The component, to register as {@code quartz}; Quartz's instance id is the node's id (they
+     * must be unique anyway), so {@code qrtz_scheduler_state} names the nodes as Caravan does.
+     */
+    public static QuartzComponent component(String jdbcUrl, String user, String password, String nodeId) {
         Properties q = new Properties();
         q.setProperty("org.quartz.scheduler.instanceName", "caravan");
-        q.setProperty("org.quartz.scheduler.instanceId", "AUTO");
+        q.setProperty("org.quartz.scheduler.instanceId", nodeId);
         q.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
         q.setProperty("org.quartz.threadPool.threadCount", "4");
         q.setProperty("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");
