@@ -16,6 +16,8 @@ import io.caravan.runtime.embedded.EmbeddedDatabase;
 import io.caravan.runtime.embedded.EmbeddedObjectStore;
 import io.caravan.runtime.execution.ExecutionService;
 import io.caravan.runtime.execution.WorkerPool;
+import io.caravan.runtime.hooks.HookRoutes;
+import io.caravan.runtime.hooks.WebhookIntake;
 import io.caravan.runtime.jobs.JobService;
 import io.caravan.runtime.jobs.JobSync;
 import io.caravan.runtime.triggers.ScheduleFires;
@@ -218,6 +220,7 @@ public final class Caravan implements AutoCloseable {
                         config.nodeId(), config.workers(), config.leaseExpiry(), config.heartbeat());
                 ExecutionService runs = new ExecutionService(jobs, executions, workers, json);
                 jobs.setTriggers(new Schedules(camel, new ScheduleFires(runs, expressions)));
+                camel.addRoutes(new HookRoutes(new WebhookIntake(loaded, runs, json), json));
                 Tokens tokens = new Tokens(db);
                 generatedToken = tokens.seedAdmin(config.adminToken());
                 camel.addRoutes(new CheckpointRoute(objects, json));

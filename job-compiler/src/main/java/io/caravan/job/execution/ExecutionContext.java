@@ -41,13 +41,19 @@ public final class ExecutionContext {
         execution.put("id", executionId);
         execution.put("job_id", jobId);
         execution.put("job_version", jobVersion);
-        execution.put("trigger", trigger == null ? Map.of("type", "manual") : trigger);
+        // a webhook's request is the trigger's data but has its own section (DESIGN §3)
+        Map<String, Object> triggerData = trigger == null ? Map.of("type", "manual") : new LinkedHashMap<>(trigger);
+        Object webhook = triggerData.containsKey("webhook") ? triggerData.remove("webhook") : null;
+        execution.put("trigger", triggerData);
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("execution", execution);
         data.put("params", params == null ? new LinkedHashMap<>() : new LinkedHashMap<>(params));
         data.put("variables", new LinkedHashMap<>());
         data.put("steps", new LinkedHashMap<>());
         data.put("files", new java.util.ArrayList<>());
+        if (webhook != null) {
+            data.put("webhook", webhook);
+        }
         return new ExecutionContext(data, listener);
     }
 

@@ -9,7 +9,8 @@ import org.quartz.CronExpression;
 
 /**
  * What the schema cannot say about a job's triggers: a schedule's cron parses as Quartz will
- * parse it, its time zone exists, its misfire policy is one of the known ones.
+ * parse it, its time zone exists, its misfire policy is one of the known ones; a webhook has a
+ * secret and a known signature dialect.
  */
 final class TriggerChecks {
 
@@ -26,7 +27,27 @@ final class TriggerChecks {
             JsonNode trigger = triggers.get(i);
             if ("schedule".equals(trigger.path("type").asText())) {
                 schedule(trigger, problems.at("[" + i + "]"));
+            } else if ("webhook".equals(trigger.path("type").asText())) {
+                webhook(trigger, problems.at("[" + i + "]"));
             }
+        }
+    }
+
+    /** An unsigned webhook would let anyone start the job: a secret is required. */
+    private static void webhook(JsonNode webhook, Problems at) {
+        JsonNode secret = webhook.get("secret");
+        if (secret == null || !secret.isTextual() || secret.asText().isBlank()) {
+            at.add(".secret", "a webhook needs a secret to check its callers' signatures");
+        } else if (secret.asText().startsWith("whsec_")) {
+            try {
+                java.util.Base64.getDecoder().decode(secret.asText().substring("whsec_".length()));
+            } catch (IllegalArgumentException e) {
+                at.add(".secret", "a whsec_ secret must be base64 after the prefix");
+            }
+        }
+        JsonNode signature = webhook.get("signature");
+        if (signature != null && signature.isTextual() && !Set.of("standard", "github").contains(signature.asText())) {
+            at.add(".signature", "must be standard or github (or left out for both), got '" + signature.asText() + "'");
         }
     }
 

@@ -89,7 +89,7 @@ class SemanticChecksTest {
              "params": {"date": {"type": "string", "format": "date", "required": true},
                         "limit": {"type": "integer", "default": 1000, "minimum": 1}},
              "triggers": [{"type": "schedule", "cron": "0 0 2 * * ?", "params": {"date": "{{ trigger.date }}"}},
-                          {"type": "webhook", "rateLimit": {"requests": 100, "per": "PT1M"}}],
+                          {"type": "webhook", "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "rateLimit": {"requests": 100, "per": "PT1M"}}],
              "timeout": "PT30M",
              "defaults": {"retry": {"attempts": 3, "delay": "PT2S", "multiplier": 2}, "timeout": "PT1M"},
              "steps": [

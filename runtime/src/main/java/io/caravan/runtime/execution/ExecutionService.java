@@ -114,6 +114,34 @@ public final class ExecutionService {
         }
     }
 
+    /**
+     * Enqueues the run of a webhook delivery, or finds the run of its first delivery when the
+     * same delivery id came in the last 24 hours.
+     */
+    public io.caravan.runtime.store.ExecutionStore.Delivery enqueueDelivery(String jobId, Map<String, Object> trigger,
+            String deliveryId) {
+        JobRow row = jobs.get(jobId);
+        JobDefinition job = jobs.currentDefinition(row);
+        Problems problems = new Problems();
+        Map<String, Object> bound = params.bind(job, Map.of(), problems);
+        if (!problems.isEmpty()) {
+            throw ApiException.badRequest("job '" + jobId + "' has required parameters a webhook cannot give",
+                    problems.list());
+        }
+        UUID id = Ids.timeOrdered();
+        try {
+            var delivery = executions.enqueueDelivery(id, jobId, row.currentVersion(), json.writeValueAsString(trigger),
+                    json.writeValueAsString(bound), job.steps().size(), ObjectPaths.context(jobId, id.toString()),
+                    deliveryId);
+            if (delivery.created()) {
+                workers.wake();
+            }
+            return delivery;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private UUID insert(String jobId, Map<String, Object> given, Map<String, Object> trigger, int priority) {
         JobRow row = jobs.get(jobId);
         JobDefinition job = jobs.currentDefinition(row);

@@ -32,6 +32,32 @@ public final class ExecutionStore {
                 id, jobId, jobVersion, triggerJson, paramsJson, totalSteps, contextPath, priority);
     }
 
+    /**
+     * Inserts a QUEUED execution for a webhook delivery unless the same delivery id came for the
+     * job in the last 24 hours, in one statement, so two nodes given the same delivery at once
+     * start one execution.
+     *
+     * @return the execution of the delivery: the new one, or the first one of a repeated delivery
+     */
+    public Delivery enqueueDelivery(UUID id, String jobId, int jobVersion, String triggerJson, String paramsJson,
+            int totalSteps, String contextPath, String deliveryId) {
+        jdbc.update("delete from webhook_deliveries where job_id = ? and delivery_id = ?"
+                + " and received_at < now() - interval '24 hours'", jobId, deliveryId);
+        return jdbc.queryForObject("with d as (insert into webhook_deliveries (job_id, delivery_id, execution_id)"
+                + " values (?, ?, ?) on conflict do nothing returning execution_id),"
+                + " e as (insert into executions (id, job_id, job_version, status, trigger, params, total_steps,"
+                + " context_path) select ?, ?, ?, 'QUEUED', ?::jsonb, ?::jsonb, ?, ? from d returning id)"
+                + " select coalesce((select id from e), (select execution_id from webhook_deliveries"
+                + " where job_id = ? and delivery_id = ?)) as id, exists (select 1 from e) as created",
+                (rs, n) -> new Delivery(rs.getObject("id", UUID.class), rs.getBoolean("created")),
+                jobId, deliveryId, id, id, jobId, jobVersion, triggerJson, paramsJson, totalSteps, contextPath,
+                jobId, deliveryId);
+    }
+
+    /** The execution of a webhook delivery; {@code created} false when the delivery was a repeat. */
+    public record Delivery(UUID executionId, boolean created) {
+    }
+
     /** How many executions of a job are queued or running. */
     public int active(String jobId) {
         Integer n = jdbc.queryForObject("select count(*)::int from executions where job_id = ?"

@@ -1,0 +1,143 @@
+package io.caravan.runtime.hooks;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.caravan.job.compiler.CompiledJob;
+import io.caravan.job.model.TriggerSpec;
+import io.caravan.runtime.api.ApiException;
+import io.caravan.runtime.execution.ExecutionService;
+import io.caravan.runtime.jobs.LoadedJobs;
+import io.caravan.runtime.store.ExecutionStore;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpServerRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.platform.http.vertx.HttpMessage;
+
+/**
+ * {@code POST /hooks/{job_id}}: what a partner's call goes through before it becomes a queued
+ * execution. The size and the signature are checked first, on the raw bytes and from the job
+ * loaded in memory — no database work for a request that is not the partner's. Then the
+ * delivery is enqueued once: a delivery id seen in the last 24 hours answers with the
+ * execution it started. The request lands in the context as {@code webhook}: payload, headers
+ * (without credentials and signatures) and query parameters.
+ */
+public final class WebhookIntake {
+
+    /** Largest body a webhook takes, unless the trigger says otherwise. */
+    public static final int MAX_BODY_BYTES = 1024 * 1024;
+
+    /** Headers never copied into the context: credentials and signatures. */
+    private static final Set<String> WITHHELD = Set.of("authorization", "cookie", "proxy-authorization",
+            "webhook-signature", "x-hub-signature", "x-hub-signature-256");
+
+    private final LoadedJobs loaded;
+    private final ExecutionService runs;
+    private final ObjectMapper json;
+
+    public WebhookIntake(LoadedJobs loaded, ExecutionService runs, ObjectMapper json) {
+        this.loaded = loaded;
+        this.runs = runs;
+        this.json = json;
+    }
+
+    /** Answers one call: 202 with the new execution, 200 with the first one of a repeated delivery, or a problem. */
+    void receive(Exchange exchange) throws Exception {
+        String jobId = exchange.getMessage().getHeader("jobId", String.class);
+        HttpServerRequest request = exchange.getIn(HttpMessage.class).getRequest();
+        byte[] body = exchange.getMessage().getBody(byte[].class);
+        body = body == null ? new byte[0] : body;
+        TriggerSpec.Webhook hook = hook(jobId);
+        if (body.length > MAX_BODY_BYTES) {
+            throw new ApiException(413, "Content Too Large", "the body is " + body.length + " bytes; this webhook takes at most "
+                    + MAX_BODY_BYTES, null);
+        }
+        if (io.caravan.job.expression.Template.hasPlaceholder(hook.secret())) {
+            throw new ApiException(503, "Service Unavailable", "the webhook's secret names a stored secret, and stored"
+                    + " secrets are not available in this version; give the secret itself", null);
+        }
+        Map<String, String> headers = lowerCase(request.headers());
+        String refusal = Signatures.refusal(hook.signature(), Signatures.key(hook.secret()), headers, body, Instant.now());
+        if (refusal != null) {
+            throw new ApiException(401, "Unauthorized", refusal, null);
+        }
+        String deliveryId = headers.getOrDefault("webhook-id", headers.get("x-github-delivery"));
+        Map<String, Object> trigger = new LinkedHashMap<>();
+        trigger.put("type", "webhook");
+        trigger.put("delivery_id", deliveryId);
+        trigger.put("received_at", Instant.now().toString());
+        trigger.put("webhook", Map.of("payload", payload(headers.get("content-type"), body),
+                "headers", contextHeaders(headers), "query_params", query(request.params())));
+        ExecutionStore.Delivery delivery = runs.enqueueDelivery(jobId, trigger,
+                deliveryId != null ? deliveryId : UUID.randomUUID().toString());
+        answer(exchange, delivery);
+    }
+
+    /** The job's webhook trigger; 404 when the job is not here, is disabled or takes no webhook. */
+    private TriggerSpec.Webhook hook(String jobId) {
+        CompiledJob job = loaded.current(jobId);
+        if (job != null && job.job().isEnabled()) {
+            for (TriggerSpec trigger : job.job().triggers()) {
+                if (trigger instanceof TriggerSpec.Webhook hook && hook.secret() != null) {
+                    return hook;
+                }
+            }
+        }
+        throw ApiException.notFound("no webhook for job '" + jobId + "' (no such job, no webhook trigger, or disabled)");
+    }
+
+    private Object payload(String contentType, byte[] body) {
+        if (contentType != null && contentType.toLowerCase(Locale.ROOT).contains("json") && body.length > 0) {
+            try {
+                return json.readValue(body, Object.class);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw ApiException.badRequest("the body is sent as JSON but is not: " + e.getOriginalMessage(), null);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return new String(body, StandardCharsets.UTF_8);
+    }
+
+    private static Map<String, String> lowerCase(MultiMap headers) {
+        Map<String, String> out = new LinkedHashMap<>();
+        headers.forEach(e -> out.putIfAbsent(e.getKey().toLowerCase(Locale.ROOT), e.getValue()));
+        return out;
+    }
+
+    /** The request's headers as the job sees them: no credentials, no signatures, nothing named Camel*. */
+    private static Map<String, String> contextHeaders(Map<String, String> headers) {
+        Map<String, String> out = new LinkedHashMap<>();
+        headers.forEach((name, value) -> {
+            if (!WITHHELD.contains(name) && !name.startsWith("camel")) {
+                out.put(name, value);
+            }
+        });
+        return out;
+    }
+
+    private static Map<String, Object> query(MultiMap params) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (String name : params.names()) {
+            List<String> values = params.getAll(name);
+            out.put(name, values.size() == 1 ? values.get(0) : values);
+        }
+        return out;
+    }
+
+    private void answer(Exchange exchange, ExecutionStore.Delivery delivery) throws Exception {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("id", delivery.executionId().toString());
+        body.put("status", delivery.created() ? "QUEUED" : "DUPLICATE");
+        exchange.getMessage().removeHeaders("*"); // nothing of the request goes back, nothing steers a component
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, delivery.created() ? 202 : 200);
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        exchange.getMessage().setBody(json.writeValueAsString(body));
+    }
+}

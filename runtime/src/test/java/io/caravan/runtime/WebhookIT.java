@@ -1,0 +1,125 @@
+package io.caravan.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.caravan.runtime.hooks.Signatures;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** {@code POST /hooks/{job}}: signed calls start runs with the request in the context; everything else is refused. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class WebhookIT {
+
+    private static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private TestNode node;
+
+    @BeforeAll
+    void start() throws Exception {
+        node = TestNode.start();
+        assertThat(node.call("POST", "/api/v1/jobs", """
+                {"id": "crm", "triggers": [{"type": "webhook", "secret": "%s"}],
+                 "steps": [{"id": "say", "type": "log", "message": "customer {{ webhook.payload.customer }}"}]}"""
+                .formatted(SECRET)).statusCode()).isEqualTo(201);
+        assertThat(node.call("POST", "/api/v1/jobs", """
+                {"id": "gh", "triggers": [{"type": "webhook", "secret": "It's a Secret to Everybody", "signature": "github"}],
+                 "steps": [{"id": "say", "type": "log", "message": "{{ webhook.payload }}"}]}""").statusCode()).isEqualTo(201);
+    }
+
+    @AfterAll
+    void stop() {
+        node.close();
+    }
+
+    @Test
+    void aSignedCallStartsOneRunWithTheRequestAndARepeatedDeliveryStartsNothing() throws Exception {
+        String body = "{\"customer\": 42}";
+        HttpResponse<String> accepted = standard("crm?source=crm&x=1&x=2", "msg_1", Instant.now(), body, SECRET);
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        JsonNode answer = TestNode.JSON.readTree(accepted.body());
+        assertThat(answer.get("status").asText()).isEqualTo("QUEUED");
+
+        JsonNode done = node.awaitEnd(answer.get("id").asText());
+        assertThat(done.get("status").asText()).isEqualTo("SUCCESS");
+        JsonNode context = node.object(done.get("context_path").asText());
+        assertThat(context.at("/webhook/payload/customer").asInt()).isEqualTo(42);
+        assertThat(context.at("/webhook/query_params/source").asText()).isEqualTo("crm");
+        assertThat(context.at("/webhook/query_params/x")).hasSize(2);
+        assertThat(context.at("/webhook/headers/webhook-id").asText()).isEqualTo("msg_1");
+        assertThat(context.at("/webhook/headers").has("webhook-signature")).as("signatures withheld").isFalse();
+        assertThat(context.at("/webhook/headers").has("authorization")).isFalse();
+        assertThat(context.at("/execution/trigger/type").asText()).isEqualTo("webhook");
+        assertThat(context.at("/execution/trigger/delivery_id").asText()).isEqualTo("msg_1");
+        assertThat(context.at("/steps/say/output/message").asText()).isEqualTo("customer 42");
+
+        HttpResponse<String> repeated = standard("crm", "msg_1", Instant.now(), body, SECRET);
+        assertThat(repeated.statusCode()).isEqualTo(200);
+        assertThat(TestNode.JSON.readTree(repeated.body()).get("id").asText()).isEqualTo(answer.get("id").asText());
+        assertThat(node.query("select count(*)::text from executions where job_id = 'crm'")).containsExactly("1");
+    }
+
+    @Test
+    void unsignedForgedStaleOversizedAndUnknownCallsAreRefusedBeforeAnyRunStarts() throws Exception {
+        String before = node.query("select count(*)::text from executions").get(0);
+        HttpResponse<String> forged = standard("crm", "msg_2", Instant.now(), "{}", "whsec_" + Base64.getEncoder()
+                .encodeToString("another key".getBytes(StandardCharsets.UTF_8)));
+        assertThat(forged.statusCode()).isEqualTo(401);
+        assertThat(forged.headers().firstValue("content-type")).hasValue("application/problem+json");
+        assertThat(forged.body()).contains("no v1 signature in webhook-signature matches");
+
+        assertThat(standard("crm", "msg_3", Instant.now().minusSeconds(301), "{}", SECRET).statusCode()).isEqualTo(401);
+        assertThat(send("crm", HttpRequest.newBuilder().POST(HttpRequest.BodyPublishers.ofString("{}"))).statusCode())
+                .as("unsigned").isEqualTo(401);
+        byte[] big = new byte[1024 * 1024 + 1];
+        assertThat(send("crm", HttpRequest.newBuilder().POST(HttpRequest.BodyPublishers.ofByteArray(big))).statusCode())
+                .isEqualTo(413);
+        assertThat(standard("nope", "msg_4", Instant.now(), "{}", SECRET).statusCode()).isEqualTo(404);
+        assertThat(node.query("select count(*)::text from executions")).containsExactly(before);
+    }
+
+    @Test
+    void githubSignedCallsAreTakenAndStandardOnesRefusedWhenTheTriggerSaysGithub() throws Exception {
+        byte[] body = "Hello, World!".getBytes(StandardCharsets.UTF_8);
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(Signatures.key("It's a Secret to Everybody"), "HmacSHA256"));
+        String signature = "sha256=" + HexFormat.of().formatHex(mac.doFinal(body));
+        HttpResponse<String> accepted = send("gh", HttpRequest.newBuilder().POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .header("X-Hub-Signature-256", signature).header("X-GitHub-Delivery", "d-1").header("Content-Type", "text/plain"));
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        JsonNode done = node.awaitEnd(TestNode.JSON.readTree(accepted.body()).get("id").asText());
+        assertThat(node.object(done.get("context_path").asText()).at("/webhook/payload").asText()).isEqualTo("Hello, World!");
+        assertThat(standard("gh", "msg_5", Instant.now(), "Hello, World!", "It's a Secret to Everybody").statusCode())
+                .isEqualTo(401);
+    }
+
+    private HttpResponse<String> standard(String path, String id, Instant at, String body, String secret) throws Exception {
+        long ts = at.getEpochSecond();
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(Signatures.key(secret), "HmacSHA256"));
+        String signature = Base64.getEncoder().encodeToString(mac.doFinal((id + "." + ts + "." + body)
+                .getBytes(StandardCharsets.UTF_8)));
+        return send(path, HttpRequest.newBuilder().POST(HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json").header("webhook-id", id)
+                .header("webhook-timestamp", String.valueOf(ts)).header("webhook-signature", "v1," + signature)
+                .header("Authorization", "Bearer not-for-the-context"));
+    }
+
+    private HttpResponse<String> send(String path, HttpRequest.Builder request) throws Exception {
+        return http.send(request.uri(URI.create(node.base() + "/hooks/" + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}
