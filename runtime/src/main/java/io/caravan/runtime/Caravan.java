@@ -220,7 +220,8 @@ public final class Caravan implements AutoCloseable {
                         config.nodeId(), config.workers(), config.leaseExpiry(), config.heartbeat());
                 ExecutionService runs = new ExecutionService(jobs, executions, workers, json);
                 jobs.setTriggers(new Schedules(camel, new ScheduleFires(runs, expressions)));
-                camel.addRoutes(new HookRoutes(new WebhookIntake(loaded, runs, json), json));
+                camel.addRoutes(new HookRoutes(new WebhookIntake(loaded, runs,
+                        new io.caravan.runtime.hooks.RateLimits(db.dataSource()), json), json));
                 Tokens tokens = new Tokens(db);
                 generatedToken = tokens.seedAdmin(config.adminToken());
                 camel.addRoutes(new CheckpointRoute(objects, json));

@@ -106,6 +106,39 @@ class WebhookIT {
                 .isEqualTo(401);
     }
 
+    @Test
+    void aRateLimitRefusesTheCallsOverItWith429AndRetryAfter() throws Exception {
+        assertThat(node.call("POST", "/api/v1/jobs", """
+                {"id": "limited-hook", "triggers": [{"type": "webhook", "secret": "%s", "rateLimit": {"requests": 3, "per": "PT1M"}}],
+                 "steps": [{"id": "say", "type": "log", "message": "hi"}]}""".formatted(SECRET)).statusCode()).isEqualTo(201);
+        for (int i = 0; i < 3; i++) {
+            assertThat(standard("limited-hook", "rl-" + i, Instant.now(), "{}", SECRET).statusCode()).isEqualTo(202);
+        }
+        HttpResponse<String> refused = standard("limited-hook", "rl-3", Instant.now(), "{}", SECRET);
+        assertThat(refused.statusCode()).isEqualTo(429);
+        assertThat(refused.headers().firstValue("Retry-After").map(Integer::parseInt)).hasValueSatisfying(s ->
+                assertThat(s).isBetween(1, 60));
+        assertThat(refused.body()).contains("takes 3 webhook calls per PT1M");
+        assertThat(node.query("select count(*)::text from executions where job_id = 'limited-hook'")).containsExactly("3");
+    }
+
+    @Test
+    void aDisabledJobsWebhookAnswers404AndItsManualRuns409UntilEnabledAgain() throws Exception {
+        assertThat(node.call("POST", "/api/v1/jobs", """
+                {"id": "switch", "triggers": [{"type": "webhook", "secret": "%s"}],
+                 "steps": [{"id": "say", "type": "log", "message": "hi"}]}""".formatted(SECRET)).statusCode()).isEqualTo(201);
+        var off = node.call("PATCH", "/api/v1/jobs/switch", "{\"enabled\": false}");
+        assertThat(off.statusCode()).as(off.body()).isEqualTo(200);
+        assertThat(node.json(off).get("enabled").asBoolean()).isFalse();
+        assertThat(standard("switch", "sw-1", Instant.now(), "{}", SECRET).statusCode()).isEqualTo(404);
+        assertThat(node.call("POST", "/api/v1/jobs/switch/executions", "{}").statusCode()).isEqualTo(409);
+        assertThat(node.call("PATCH", "/api/v1/jobs/switch", "{\"enabled\": false, \"name\": \"x\"}").statusCode())
+                .as("a patch changes enabled only").isEqualTo(400);
+
+        assertThat(node.call("PATCH", "/api/v1/jobs/switch", "{\"enabled\": true}").statusCode()).isEqualTo(200);
+        assertThat(standard("switch", "sw-2", Instant.now(), "{}", SECRET).statusCode()).isEqualTo(202);
+    }
+
     private HttpResponse<String> standard(String path, String id, Instant at, String body, String secret) throws Exception {
         long ts = at.getEpochSecond();
         Mac mac = Mac.getInstance("HmacSHA256");

@@ -51,6 +51,7 @@ public final class ApiRoutes extends RouteBuilder {
                 .get("/jobs").to("direct:api.jobs.list")
                 .get("/jobs/{id}").to("direct:api.jobs.get")
                 .put("/jobs/{id}").to("direct:api.jobs.update")
+                .patch("/jobs/{id}").to("direct:api.jobs.patch")
                 .delete("/jobs/{id}").to("direct:api.jobs.delete")
                 .get("/jobs/{id}/route").produces("application/yaml").to("direct:api.jobs.route")
                 .post("/jobs/{id}/executions").to("direct:api.executions.create")
@@ -68,6 +69,7 @@ public final class ApiRoutes extends RouteBuilder {
         handle("api.jobs.list", handlers::listJobs);
         handle("api.jobs.get", handlers::getJob);
         handle("api.jobs.update", handlers::updateJob);
+        handle("api.jobs.patch", handlers::patchJob);
         handle("api.jobs.delete", handlers::deleteJob);
         handle("api.jobs.route", handlers::route);
         handle("api.executions.create", handlers::run);

@@ -92,6 +92,24 @@ public final class Handlers {
         reply(e, 200, views.job(jobs.update(jobId(e), body(e), "admin"), null));
     }
 
+    /**
+     * {@code PATCH /jobs/{id}} with {@code {"enabled": true|false}}: a new version of the document
+     * with that one field changed. A disabled job's schedules are unscheduled and its webhook
+     * answers 404; a manual run of it is refused with 409.
+     */
+    void patchJob(Exchange e) throws Exception {
+        JsonNode patch = body(e);
+        if (!patch.isObject() || patch.size() != 1 || !patch.path("enabled").isBoolean()) {
+            throw ApiException.badRequest("a patch sets enabled only", List.of(new Problem("$",
+                    "send {\"enabled\": true} or {\"enabled\": false}; other fields change with PUT")));
+        }
+        String id = jobId(e);
+        com.fasterxml.jackson.databind.node.ObjectNode document =
+                (com.fasterxml.jackson.databind.node.ObjectNode) jobs.definition(jobs.get(id)).deepCopy();
+        document.put("enabled", patch.get("enabled").booleanValue());
+        reply(e, 200, views.job(jobs.update(id, document, "admin"), null));
+    }
+
     void deleteJob(Exchange e) {
         jobs.delete(jobId(e));
         e.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 204);

@@ -25,7 +25,8 @@ import org.apache.camel.component.platform.http.vertx.HttpMessage;
  * execution. The size and the signature are checked first, on the raw bytes and from the job
  * loaded in memory — no database work for a request that is not the partner's. Then the
  * delivery is enqueued once: a delivery id seen in the last 24 hours answers with the
- * execution it started. The request lands in the context as {@code webhook}: payload, headers
+ * execution it started. A {@code rateLimit} is drawn from a bucket all nodes share (429 with
+ * {@code Retry-After} when empty). The request lands in the context as {@code webhook}: payload, headers
  * (without credentials and signatures) and query parameters.
  */
 public final class WebhookIntake {
@@ -39,11 +40,13 @@ public final class WebhookIntake {
 
     private final LoadedJobs loaded;
     private final ExecutionService runs;
+    private final RateLimits limits;
     private final ObjectMapper json;
 
-    public WebhookIntake(LoadedJobs loaded, ExecutionService runs, ObjectMapper json) {
+    public WebhookIntake(LoadedJobs loaded, ExecutionService runs, RateLimits limits, ObjectMapper json) {
         this.loaded = loaded;
         this.runs = runs;
+        this.limits = limits;
         this.json = json;
     }
 
@@ -66,6 +69,17 @@ public final class WebhookIntake {
         String refusal = Signatures.refusal(hook.signature(), Signatures.key(hook.secret()), headers, body, Instant.now());
         if (refusal != null) {
             throw new ApiException(401, "Unauthorized", refusal, null);
+        }
+        if (hook.rateLimit() != null) {
+            java.time.Duration wait = limits.take(jobId, hook.rateLimit());
+            if (!wait.isZero()) {
+                long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
+                io.caravan.runtime.api.ProblemResponses.write(exchange, new ApiException(429, "Too Many Requests",
+                        "job '" + jobId + "' takes " + hook.rateLimit().requests() + " webhook calls per "
+                        + hook.rateLimit().per() + "; try again in " + seconds + " s", null), json);
+                exchange.getMessage().setHeader("Retry-After", String.valueOf(seconds));
+                return;
+            }
         }
         String deliveryId = headers.getOrDefault("webhook-id", headers.get("x-github-delivery"));
         Map<String, Object> trigger = new LinkedHashMap<>();

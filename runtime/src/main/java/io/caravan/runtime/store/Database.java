@@ -61,6 +61,11 @@ public final class Database implements AutoCloseable {
         return new HikariDataSource(config);
     }
 
+    /** The pool itself, for libraries that keep their own tables (bucket4j). */
+    public javax.sql.DataSource dataSource() {
+        return dataSource;
+    }
+
     /** Statements in autocommit mode. */
     public JdbcTemplate jdbc() {
         return jdbc;
