@@ -118,10 +118,11 @@ public final class ExecutionService {
      * Enqueues the run of a webhook delivery, or finds the run of its first delivery when the
      * same delivery id came in the last 24 hours.
      */
-    public io.caravan.runtime.store.ExecutionStore.Delivery enqueueDelivery(String jobId, Map<String, Object> trigger,
-            String deliveryId) {
-        JobRow row = jobs.get(jobId);
-        JobDefinition job = jobs.currentDefinition(row);
+    public io.caravan.runtime.store.ExecutionStore.Delivery enqueueDelivery(io.caravan.job.compiler.CompiledJob loaded,
+            Map<String, Object> trigger, String deliveryId) {
+        // the job as loaded here, not read again: a webhook's path to the queue is one statement
+        JobDefinition job = loaded.job();
+        String jobId = job.id();
         Problems problems = new Problems();
         Map<String, Object> bound = params.bind(job, Map.of(), problems);
         if (!problems.isEmpty()) {
@@ -130,7 +131,7 @@ public final class ExecutionService {
         }
         UUID id = Ids.timeOrdered();
         try {
-            var delivery = executions.enqueueDelivery(id, jobId, row.currentVersion(), json.writeValueAsString(trigger),
+            var delivery = executions.enqueueDelivery(id, jobId, loaded.version(), json.writeValueAsString(trigger),
                     json.writeValueAsString(bound), job.steps().size(), ObjectPaths.context(jobId, id.toString()),
                     deliveryId);
             if (delivery.created()) {

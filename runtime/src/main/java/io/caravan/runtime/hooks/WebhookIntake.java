@@ -56,7 +56,8 @@ public final class WebhookIntake {
         HttpServerRequest request = exchange.getIn(HttpMessage.class).getRequest();
         byte[] body = exchange.getMessage().getBody(byte[].class);
         body = body == null ? new byte[0] : body;
-        TriggerSpec.Webhook hook = hook(jobId);
+        CompiledJob job = loaded.current(jobId);
+        TriggerSpec.Webhook hook = hook(jobId, job);
         if (body.length > MAX_BODY_BYTES) {
             throw new ApiException(413, "Content Too Large", "the body is " + body.length + " bytes; this webhook takes at most "
                     + MAX_BODY_BYTES, null);
@@ -88,14 +89,13 @@ public final class WebhookIntake {
         trigger.put("received_at", Instant.now().toString());
         trigger.put("webhook", Map.of("payload", payload(headers.get("content-type"), body),
                 "headers", contextHeaders(headers), "query_params", query(request.params())));
-        ExecutionStore.Delivery delivery = runs.enqueueDelivery(jobId, trigger,
+        ExecutionStore.Delivery delivery = runs.enqueueDelivery(job, trigger,
                 deliveryId != null ? deliveryId : UUID.randomUUID().toString());
         answer(exchange, delivery);
     }
 
     /** The job's webhook trigger; 404 when the job is not here, is disabled or takes no webhook. */
-    private TriggerSpec.Webhook hook(String jobId) {
-        CompiledJob job = loaded.current(jobId);
+    private static TriggerSpec.Webhook hook(String jobId, CompiledJob job) {
         if (job != null && job.job().isEnabled()) {
             for (TriggerSpec trigger : job.job().triggers()) {
                 if (trigger instanceof TriggerSpec.Webhook hook && hook.secret() != null) {

@@ -41,10 +41,11 @@ public final class ExecutionStore {
      */
     public Delivery enqueueDelivery(UUID id, String jobId, int jobVersion, String triggerJson, String paramsJson,
             int totalSteps, String contextPath, String deliveryId) {
-        jdbc.update("delete from webhook_deliveries where job_id = ? and delivery_id = ?"
-                + " and received_at < now() - interval '24 hours'", jobId, deliveryId);
+        // a delivery id older than 24 hours is taken as new: the row is claimed again for this one
         return jdbc.queryForObject("with d as (insert into webhook_deliveries (job_id, delivery_id, execution_id)"
-                + " values (?, ?, ?) on conflict do nothing returning execution_id),"
+                + " values (?, ?, ?) on conflict (job_id, delivery_id) do update set execution_id = excluded.execution_id,"
+                + " received_at = now() where webhook_deliveries.received_at < now() - interval '24 hours'"
+                + " returning execution_id),"
                 + " e as (insert into executions (id, job_id, job_version, status, trigger, params, total_steps,"
                 + " context_path) select ?, ?, ?, 'QUEUED', ?::jsonb, ?::jsonb, ?, ? from d returning id)"
                 + " select coalesce((select id from e), (select execution_id from webhook_deliveries"
