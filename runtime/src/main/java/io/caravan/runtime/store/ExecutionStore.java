@@ -42,7 +42,7 @@ public final class ExecutionStore {
     public Delivery enqueueDelivery(UUID id, String jobId, int jobVersion, String triggerJson, String paramsJson,
             int totalSteps, String contextPath, String deliveryId) {
         // a delivery id older than 24 hours is taken as new: the row is claimed again for this one
-        return jdbc.queryForObject("with d as (insert into webhook_deliveries (job_id, delivery_id, execution_id)"
+        Delivery delivery = jdbc.queryForObject("with d as (insert into webhook_deliveries (job_id, delivery_id, execution_id)"
                 + " values (?, ?, ?) on conflict (job_id, delivery_id) do update set execution_id = excluded.execution_id,"
                 + " received_at = now() where webhook_deliveries.received_at < now() - interval '24 hours'"
                 + " returning execution_id),"
@@ -53,6 +53,14 @@ public final class ExecutionStore {
                 (rs, n) -> new Delivery(rs.getObject("id", UUID.class), rs.getBoolean("created")),
                 jobId, deliveryId, id, id, jobId, jobVersion, triggerJson, paramsJson, totalSteps, contextPath,
                 jobId, deliveryId);
+        if (delivery.executionId() == null) {
+            // the same delivery was being inserted by another node: this statement waited for it,
+            // but its snapshot is older than that row; a new statement sees it
+            UUID first = jdbc.queryForObject("select execution_id from webhook_deliveries where job_id = ?"
+                    + " and delivery_id = ?", UUID.class, jobId, deliveryId);
+            return new Delivery(first, false);
+        }
+        return delivery;
     }
 
     /** The execution of a webhook delivery; {@code created} false when the delivery was a repeat. */
