@@ -221,7 +221,8 @@ public final class Caravan implements AutoCloseable {
                 ExecutionService runs = new ExecutionService(jobs, executions, workers, json);
                 jobs.setTriggers(new Schedules(camel, new ScheduleFires(runs, expressions)));
                 camel.addRoutes(new HookRoutes(new WebhookIntake(loaded, runs,
-                        new io.caravan.runtime.hooks.RateLimits(db.dataSource()), json), json));
+                        new io.caravan.runtime.hooks.RateLimits(db.dataSource()),
+                        new io.caravan.runtime.hooks.SyncAnswers(executions, objects, json), json), json));
                 Tokens tokens = new Tokens(db);
                 generatedToken = tokens.seedAdmin(config.adminToken());
                 camel.addRoutes(new CheckpointRoute(objects, json));

@@ -139,6 +139,21 @@ class WebhookIT {
         assertThat(standard("switch", "sw-2", Instant.now(), "{}", SECRET).statusCode()).isEqualTo(202);
     }
 
+    @Test
+    void aSyncWebhookAnswersWithTheOutputOfItsStep() throws Exception {
+        assertThat(node.call("POST", "/api/v1/jobs", """
+                {"id": "quote", "triggers": [{"type": "webhook", "secret": "%s", "respond": "sync", "responseStep": "price"}],
+                 "steps": [{"id": "price", "type": "set", "variables": {"total": "{{ webhook.payload.qty * 3 }}"}},
+                           {"id": "after", "type": "log", "message": "priced"}]}""".formatted(SECRET)).statusCode())
+                .isEqualTo(201);
+        HttpResponse<String> answer = standard("quote", "q-1", Instant.now(), "{\"qty\": 14}", SECRET);
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        JsonNode body = TestNode.JSON.readTree(answer.body());
+        assertThat(body.get("status").asText()).isEqualTo("SUCCESS");
+        assertThat(body.get("step").asText()).isEqualTo("price");
+        assertThat(body.at("/output/total").asInt()).isEqualTo(42);
+    }
+
     private HttpResponse<String> standard(String path, String id, Instant at, String body, String secret) throws Exception {
         long ts = at.getEpochSecond();
         Mac mac = Mac.getInstance("HmacSHA256");

@@ -36,7 +36,9 @@ public sealed interface TriggerSpec {
             @JsonPropertyDescription("Signing secret, usually {{ secrets.name }}.") String secret,
             @JsonPropertyDescription("Signature dialect: standard or github; default both.") String signature,
             @JsonPropertyDescription("Requests allowed per period.") RateLimit rateLimit,
-            @JsonPropertyDescription("async (default): answer 202 at once; sync: answer with the result.") String respond)
+            @JsonPropertyDescription("async (default): answer 202 at once; sync: answer with the result.") String respond,
+            @JsonPropertyDescription("With respond sync: the step whose output is the answer; default the last step.")
+            String responseStep)
             implements TriggerSpec {
     }
 

@@ -46,7 +46,6 @@ final class SemanticChecks {
         duration(job.get("timeout"), problems, ".timeout");
         duration(job.at("/defaults/timeout"), problems, ".defaults.timeout");
         retry(job.at("/defaults/retry"), problems.at(".defaults.retry"));
-        TriggerChecks.check(job.get("triggers"), problems.at(".triggers"));
         Set<String> params = fieldNames(job.get("params"));
         JsonNode steps = job.get("steps");
         if (steps == null || !steps.isArray()) {
@@ -56,6 +55,9 @@ final class SemanticChecks {
             problems.add(".steps", "a job needs at least one step");
         }
         Map<String, Integer> seen = new HashMap<>();
+        java.util.Set<String> stepIds = new java.util.HashSet<>();
+        steps.forEach(step -> stepIds.add(step.path("id").asText()));
+        TriggerChecks.check(job.get("triggers"), stepIds, problems.at(".triggers"));
         for (int i = 0; i < steps.size(); i++) {
             if (steps.get(i) instanceof ObjectNode step) {
                 Problems at = problems.at(".steps[" + i + "]");

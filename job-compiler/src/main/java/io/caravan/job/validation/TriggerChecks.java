@@ -19,7 +19,7 @@ final class TriggerChecks {
     private TriggerChecks() {
     }
 
-    static void check(JsonNode triggers, Problems problems) {
+    static void check(JsonNode triggers, Set<String> stepIds, Problems problems) {
         if (triggers == null || !triggers.isArray()) {
             return;
         }
@@ -28,13 +28,17 @@ final class TriggerChecks {
             if ("schedule".equals(trigger.path("type").asText())) {
                 schedule(trigger, problems.at("[" + i + "]"));
             } else if ("webhook".equals(trigger.path("type").asText())) {
-                webhook(trigger, problems.at("[" + i + "]"));
+                webhook(trigger, stepIds, problems.at("[" + i + "]"));
             }
         }
     }
 
     /** An unsigned webhook would let anyone start the job: a secret is required. */
-    private static void webhook(JsonNode webhook, Problems at) {
+    private static void webhook(JsonNode webhook, Set<String> stepIds, Problems at) {
+        JsonNode step = webhook.get("responseStep");
+        if (step != null && step.isTextual() && !stepIds.contains(step.asText())) {
+            at.add(".responseStep", "no step '" + step.asText() + "' in this job");
+        }
         JsonNode secret = webhook.get("secret");
         if (secret == null || !secret.isTextual() || secret.asText().isBlank()) {
             at.add(".secret", "a webhook needs a secret to check its callers' signatures");
@@ -44,6 +48,10 @@ final class TriggerChecks {
             } catch (IllegalArgumentException e) {
                 at.add(".secret", "a whsec_ secret must be base64 after the prefix");
             }
+        }
+        JsonNode respond = webhook.get("respond");
+        if (respond != null && respond.isTextual() && !Set.of("async", "sync").contains(respond.asText())) {
+            at.add(".respond", "must be async or sync, got '" + respond.asText() + "'");
         }
         JsonNode signature = webhook.get("signature");
         if (signature != null && signature.isTextual() && !Set.of("standard", "github").contains(signature.asText())) {

@@ -38,15 +38,21 @@ public final class WebhookIntake {
     private static final Set<String> WITHHELD = Set.of("authorization", "cookie", "proxy-authorization",
             "webhook-signature", "x-hub-signature", "x-hub-signature-256");
 
+    /** How long a {@code respond: sync} call waits for its execution before answering 202. */
+    public static final java.time.Duration SYNC_WAIT = java.time.Duration.ofSeconds(30);
+
     private final LoadedJobs loaded;
     private final ExecutionService runs;
     private final RateLimits limits;
+    private final SyncAnswers answers;
     private final ObjectMapper json;
 
-    public WebhookIntake(LoadedJobs loaded, ExecutionService runs, RateLimits limits, ObjectMapper json) {
+    public WebhookIntake(LoadedJobs loaded, ExecutionService runs, RateLimits limits, SyncAnswers answers,
+            ObjectMapper json) {
         this.loaded = loaded;
         this.runs = runs;
         this.limits = limits;
+        this.answers = answers;
         this.json = json;
     }
 
@@ -91,6 +97,12 @@ public final class WebhookIntake {
                 "headers", contextHeaders(headers), "query_params", query(request.params())));
         ExecutionStore.Delivery delivery = runs.enqueueDelivery(job, trigger,
                 deliveryId != null ? deliveryId : UUID.randomUUID().toString());
+        if ("sync".equals(hook.respond())) {
+            String step = hook.responseStep() != null ? hook.responseStep()
+                    : job.job().steps().get(job.job().steps().size() - 1).id();
+            reply(exchange, answers.await(delivery.executionId(), step, SYNC_WAIT));
+            return;
+        }
         answer(exchange, delivery);
     }
 
@@ -149,9 +161,13 @@ public final class WebhookIntake {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("id", delivery.executionId().toString());
         body.put("status", delivery.created() ? "QUEUED" : "DUPLICATE");
+        reply(exchange, new SyncAnswers.Answer(delivery.created() ? 202 : 200, body));
+    }
+
+    private void reply(Exchange exchange, SyncAnswers.Answer answer) throws Exception {
         exchange.getMessage().removeHeaders("*"); // nothing of the request goes back, nothing steers a component
-        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, delivery.created() ? 202 : 200);
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, answer.status());
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
-        exchange.getMessage().setBody(json.writeValueAsString(body));
+        exchange.getMessage().setBody(json.writeValueAsString(answer.body()));
     }
 }
