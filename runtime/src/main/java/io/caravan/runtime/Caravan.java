@@ -239,6 +239,7 @@ public final class Caravan implements AutoCloseable {
             try {
                 int count = jobs.loadAll();
                 resources.push(new JobSync(jobs, JOB_SYNC_PERIOD));
+                resources.push(new io.caravan.runtime.store.Housekeeping(db, java.time.Duration.ofMinutes(10)));
                 workers.start();
                 resources.push(workers);
                 ready = true;

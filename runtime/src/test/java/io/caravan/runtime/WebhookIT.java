@@ -62,6 +62,8 @@ class WebhookIT {
         assertThat(context.at("/webhook/headers/webhook-id").asText()).isEqualTo("msg_1");
         assertThat(context.at("/webhook/headers").has("webhook-signature")).as("signatures withheld").isFalse();
         assertThat(context.at("/webhook/headers").has("authorization")).isFalse();
+        assertThat(context.at("/webhook/headers").fieldNames()).toIterable().as("inbound Camel* headers dropped")
+                .noneMatch(name -> name.startsWith("camel")).contains("webhook-id", "content-type");
         assertThat(context.at("/execution/trigger/type").asText()).isEqualTo("webhook");
         assertThat(context.at("/execution/trigger/delivery_id").asText()).isEqualTo("msg_1");
         assertThat(context.at("/steps/say/output/message").asText()).isEqualTo("customer 42");
@@ -163,7 +165,8 @@ class WebhookIT {
         return send(path, HttpRequest.newBuilder().POST(HttpRequest.BodyPublishers.ofString(body))
                 .header("Content-Type", "application/json").header("webhook-id", id)
                 .header("webhook-timestamp", String.valueOf(ts)).header("webhook-signature", "v1," + signature)
-                .header("Authorization", "Bearer not-for-the-context"));
+                .header("Authorization", "Bearer not-for-the-context")
+                .header("CamelHttpResponseCode", "500").header("CamelOverruleFileName", "/etc/passwd"));
     }
 
     private HttpResponse<String> send(String path, HttpRequest.Builder request) throws Exception {
