@@ -19,6 +19,8 @@ import io.caravan.runtime.execution.WorkerPool;
 import io.caravan.runtime.hooks.HookRoutes;
 import io.caravan.runtime.hooks.WebhookIntake;
 import io.caravan.runtime.jobs.JobService;
+import io.caravan.runtime.secrets.MasterKey;
+import io.caravan.runtime.secrets.SecretStore;
 import io.caravan.runtime.jobs.JobSync;
 import io.caravan.runtime.triggers.ScheduleFires;
 import io.caravan.runtime.triggers.ScheduleStore;
@@ -216,11 +218,12 @@ public final class Caravan implements AutoCloseable {
                 jobs = new JobService(new JobStore(db), objects, validator, new JobCompiler(kinds, expressions, json),
                         loaded, () -> connections, json);
                 ExecutionStore executions = new ExecutionStore(db);
+                SecretStore secrets = new SecretStore(db, masterKey());
                 workers = new WorkerPool(executions, objects, loaded, jobs, camel.createProducerTemplate(), json,
-                        config.nodeId(), config.workers(), config.leaseExpiry(), config.heartbeat());
+                        config.nodeId(), config.workers(), config.leaseExpiry(), config.heartbeat(), secrets);
                 ExecutionService runs = new ExecutionService(jobs, executions, workers, json);
                 jobs.setTriggers(new Schedules(camel, new ScheduleFires(runs, expressions)));
-                camel.addRoutes(new HookRoutes(new WebhookIntake(loaded, runs,
+                camel.addRoutes(new HookRoutes(new WebhookIntake(loaded, runs, secrets,
                         new io.caravan.runtime.hooks.RateLimits(db.dataSource()),
                         new io.caravan.runtime.hooks.SyncAnswers(executions, objects, json), json), json));
                 Tokens tokens = new Tokens(db);
@@ -228,10 +231,18 @@ public final class Caravan implements AutoCloseable {
                 camel.addRoutes(new CheckpointRoute(objects, json));
                 camel.addRoutes(new ApiRoutes(new Handlers(jobs, runs, executions, objects, camel, validator.schema(), json,
                         () -> io.caravan.runtime.nodes.NodeHeartbeat.list(db)),
-                        tokens, json, () -> ready));
+                        new io.caravan.runtime.secrets.SecretsApi(secrets, json), tokens, json, () -> ready));
             } catch (Exception e) {
                 throw new IllegalStateException("cannot wire Caravan: " + e.getMessage(), e);
             }
+        }
+
+        /** CARAVAN_MASTER_KEY; with the embedded database and none given, one kept beside the data; else none. */
+        private MasterKey masterKey() throws java.io.IOException {
+            if (config.masterKey() != null) {
+                return MasterKey.of(config.masterKey());
+            }
+            return config.embeddedDatabase() ? MasterKey.kept(config.dataDir().resolve("master.key")) : null;
         }
 
         @Override

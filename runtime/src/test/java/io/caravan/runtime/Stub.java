@@ -18,6 +18,8 @@ final class Stub implements AutoCloseable {
     private final Map<String, CountDownLatch> gates = new ConcurrentHashMap<>();
     private final Map<String, CountDownLatch> arrived = new ConcurrentHashMap<>();
     private final Map<String, Integer> calls = new ConcurrentHashMap<>();
+    /** The Authorization header /echo got last. */
+    volatile String lastAuthorization;
 
     Stub() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -25,6 +27,11 @@ final class Stub implements AutoCloseable {
         server.createContext("/items", ex -> reply(ex, 200,
                 "{\"items\":[{\"id\":1,\"name\":\"widget-41\"},{\"id\":2,\"name\":\"widget-42\"},{\"id\":3,\"name\":\"widget-43\"}]}"));
         server.createContext("/fail", ex -> reply(ex, 500, "{\"error\":\"stub is down\"}"));
+        // answers with the Authorization header it got: what a careless partner API might echo
+        server.createContext("/echo", ex -> {
+            lastAuthorization = ex.getRequestHeaders().getFirst("Authorization");
+            reply(ex, 200, "{\"authorization\":\"" + String.valueOf(lastAuthorization).replace("\"", "") + "\"}");
+        });
         server.createContext("/once/", ex -> { // fails the first call of each name, then answers
             String name = ex.getRequestURI().getPath().substring("/once/".length());
             boolean first = calls.merge("once/" + name, 1, Integer::sum) == 1;

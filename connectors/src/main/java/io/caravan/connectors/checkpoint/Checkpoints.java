@@ -40,7 +40,8 @@ public final class Checkpoints {
     public void write(ExecutionContext execution) {
         byte[] body;
         try {
-            body = json.writeValueAsBytes(execution.data());
+            // secrets the steps used never reach the store, wherever they ended up in the data
+            body = execution.mask(json.writeValueAsString(execution.data())).getBytes(java.nio.charset.StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot serialise the context of execution " + execution.executionId(), e);
         }

@@ -31,7 +31,7 @@ public final class LogStep implements StepKind<LogConfig> {
         LogConfig.Level level = config.level() == null ? LogConfig.Level.INFO : config.level();
         Logger log = LoggerFactory.getLogger("caravan.job." + call.execution().jobId());
         log.atLevel(Level.valueOf(level.name()))
-                .log("[{} {}] {}", call.execution().executionId(), call.stepId(), config.message());
+                .log("[{} {}] {}", call.execution().executionId(), call.stepId(), call.execution().mask(config.message()));
         Map<String, Object> output = new LinkedHashMap<>();
         output.put("message", config.message());
         output.put("level", level.name());

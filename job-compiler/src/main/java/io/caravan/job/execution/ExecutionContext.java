@@ -26,6 +26,10 @@ public final class ExecutionContext {
     private Instant deadline;
     private boolean timedOut;
     private String checkpointTag;
+    /** The secrets the job refers to, by name: read by expressions, never part of {@link #data()}. */
+    private Map<String, Object> secrets = Map.of();
+    /** Texts replaced by {@link #MASK} wherever the execution's data or errors leave this process. */
+    private List<String> masked = List.of();
     /** Attempts of unfinished steps that earlier claims began but the checkpoint does not hold. */
     private final Map<String, Integer> earlierAttempts = new java.util.HashMap<>();
 
@@ -113,7 +117,47 @@ public final class ExecutionContext {
         Map<String, Object> scope = new LinkedHashMap<>(data);
         scope.put("trigger", execution().get("trigger"));
         scope.putIfAbsent("webhook", Map.of());
+        if (!secrets.isEmpty()) {
+            scope.put("secrets", secrets);
+        }
         return scope;
+    }
+
+    /** What a secret's value is replaced with. */
+    public static final String MASK = "***";
+
+    /**
+     * Gives the execution the values of the secrets its job refers to ({@code {{ secrets.x }}}).
+     * They are read by expressions only: never stored in the context, and masked in everything
+     * that leaves — the checkpoint, error messages, log lines ({@link #mask}). Values shorter
+     * than 4 characters are not masked (they would mask ordinary text).
+     */
+    public void setSecrets(Map<String, String> values) {
+        this.secrets = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(values));
+        List<String> texts = new java.util.ArrayList<>();
+        for (String value : values.values()) {
+            if (value != null && value.length() >= 4) {
+                texts.add(value);
+                String escaped = new String(com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsString(value));
+                if (!escaped.equals(value)) {
+                    texts.add(escaped); // as it appears inside JSON text
+                }
+            }
+        }
+        texts.sort(java.util.Comparator.comparingInt(String::length).reversed()); // longer first: no partial leftovers
+        this.masked = List.copyOf(texts);
+    }
+
+    /** The text with every secret value of this execution replaced by {@link #MASK}. */
+    public String mask(String text) {
+        if (text == null || masked.isEmpty()) {
+            return text;
+        }
+        String out = text;
+        for (String value : masked) {
+            out = out.replace(value, MASK);
+        }
+        return out;
     }
 
     /** The state of a step, or null when it has not started. */
@@ -169,9 +213,10 @@ public final class ExecutionContext {
      */
     public void attemptFailed(String stepId, String type, String message, java.time.Duration wait) {
         Map<String, Object> step = step(stepId);
-        step.put("error", Map.of("type", type, "message", message));
+        String shown = mask(message);
+        step.put("error", Map.of("type", type, "message", shown));
         step.put("retry_in_ms", wait.toMillis());
-        listener.attemptFailed(this, stepId, type, message);
+        listener.attemptFailed(this, stepId, type, shown);
     }
 
     /** Records that a step's {@code when} was false: no output. */
@@ -192,7 +237,7 @@ public final class ExecutionContext {
      */
     public void fail(String stepId, String type, String message, boolean continued) {
         Map<String, Object> step = end(stepId, StepStatus.FAILED);
-        step.put("error", Map.of("type", type, "message", message));
+        step.put("error", Map.of("type", type, "message", mask(message)));
         if (continued) {
             step.put("continued", true);
         }

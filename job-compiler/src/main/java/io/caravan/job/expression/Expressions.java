@@ -29,7 +29,7 @@ import org.apache.commons.jexl3.introspection.JexlSandbox;
 public final class Expressions {
 
     /** Roots that validation accepts but that this version cannot provide yet. */
-    private static final Set<String> NOT_AVAILABLE_YET = Set.of("secrets", "connections");
+    private static final Set<String> NOT_AVAILABLE_YET = Set.of("connections");
 
     private static final Pattern JEXL_LOCATION = Pattern.compile("^\\S*@\\d+(:\\d+)?(![\\d:]+)?\\s*");
 
@@ -181,6 +181,8 @@ public final class Expressions {
             super(NOT_AVAILABLE_YET.contains(name)
                     ? "'" + name + "' is not available yet in this version of Caravan; expressions cannot read "
                             + String.join(" or ", new java.util.TreeSet<>(NOT_AVAILABLE_YET)) + " yet"
+                    : name.equals("secrets") ? "no secrets were given to this execution; an execution is given the secrets"
+                            + " its job names, written out as secrets.<name>"
                     : "variable '" + name + "' is undefined", null, false, false);
         }
     }

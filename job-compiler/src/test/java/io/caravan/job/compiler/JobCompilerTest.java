@@ -157,7 +157,7 @@ class JobCompilerTest extends CompilerFixture {
     }
 
     @Test
-    void secretsAreNotAvailableYetSoTheStepFailsInsteadOfSendingAnEmptyValue() throws Exception {
+    void secretsNotGivenFailTheStepInsteadOfSendingAnEmptyValue() throws Exception {
         CompiledJob job = deploy("""
             {"id": "orders", "steps": [
               {"id": "call", "type": "echo", "value": {"auth": {"bearer": "{{ secrets.api_token }}"}}}]}""");
@@ -170,8 +170,27 @@ class JobCompilerTest extends CompilerFixture {
         assertThat(error).containsEntry("type", "expression");
         assertThat((String) error.get("message"))
                 .startsWith("step 'call', field 'value.auth.bearer': expression 'secrets.api_token': ")
-                .contains("not available yet");
+                .contains("no secrets were given");
         assertThat(ran).isEmpty();
+    }
+
+    @Test
+    void givenSecretsReachTheStepAndAreMaskedInErrorsAndByMask() throws Exception {
+        CompiledJob job = deploy("""
+            {"id": "orders", "steps": [
+              {"id": "call", "type": "echo", "value": {"bearer": "{{ secrets.api_token }}"}},
+              {"id": "boom", "type": "fail", "reason": "refused {{ secrets.api_token }}"}]}""");
+        ExecutionContext execution = ExecutionContext.start("exec-9", "orders", 3, null, Map.of(), listener);
+        execution.setSecrets(Map.of("api_token", "tok-12345"));
+
+        run(job, execution);
+
+        assertThat(output(execution, "call")).containsEntry("bearer", "tok-12345"); // the step had the value
+        assertThat(execution.data()).doesNotContainKey("secrets");
+        assertThat(execution.mask("{\"bearer\":\"tok-12345\"}")).isEqualTo("{\"bearer\":\"***\"}");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> error = (Map<String, Object>) execution.step("boom").get("error");
+        assertThat((String) error.get("message")).doesNotContain("tok-12345").contains("***");
     }
 
     @Test

@@ -197,11 +197,11 @@ class ExpressionsTest {
     }
 
     @Test
-    void secretsAndConnectionsAreNotAvailableYetAndNeverRenderEmpty() {
+    void secretsNotGivenAndConnectionsNeverRenderEmpty() {
         assertThatThrownBy(() -> render("Bearer {{ secrets.api_token }}"))
                 .isInstanceOfSatisfying(ExpressionException.class, e -> {
                     assertThat(e.expression()).isEqualTo("secrets.api_token");
-                    assertThat(e.reason()).contains("'secrets'").contains("not available yet");
+                    assertThat(e.reason()).contains("no secrets were given to this execution");
                 });
         assertThatThrownBy(() -> eval("connections.crm.base_url ?: 'http://localhost'"))
                 .isInstanceOf(ExpressionException.class)

@@ -20,12 +20,15 @@ public final class ApiRoutes extends RouteBuilder {
     static final String PROBLEM_JSON = "application/problem+json";
 
     private final Handlers handlers;
+    private final io.caravan.runtime.secrets.SecretsApi secrets;
     private final Tokens tokens;
     private final ObjectMapper json;
     private final BooleanSupplier ready;
 
-    public ApiRoutes(Handlers handlers, Tokens tokens, ObjectMapper json, BooleanSupplier ready) {
+    public ApiRoutes(Handlers handlers, io.caravan.runtime.secrets.SecretsApi secrets, Tokens tokens, ObjectMapper json,
+            BooleanSupplier ready) {
         this.handlers = handlers;
+        this.secrets = secrets;
         this.tokens = tokens;
         this.json = json;
         this.ready = ready;
@@ -62,7 +65,11 @@ public final class ApiRoutes extends RouteBuilder {
                 .post("/executions/{id}/cancel").to("direct:api.executions.cancel")
                 .get("/schema/job.json").to("direct:api.schema")
                 .get("/nodes").to("direct:api.nodes")
-                .get("/queue").to("direct:api.queue");
+                .get("/queue").to("direct:api.queue")
+                .put("/secrets/{name}").to("direct:api.secrets.put")
+                .get("/secrets").to("direct:api.secrets.list")
+                .get("/secrets/{name}").to("direct:api.secrets.get")
+                .delete("/secrets/{name}").to("direct:api.secrets.delete");
 
         handle("api.jobs.validate", handlers::validate);
         handle("api.jobs.create", handlers::createJob);
@@ -81,6 +88,10 @@ public final class ApiRoutes extends RouteBuilder {
         handle("api.schema", handlers::schema);
         handle("api.nodes", handlers::nodes);
         handle("api.queue", handlers::queue);
+        handle("api.secrets.put", secrets::put);
+        handle("api.secrets.list", secrets::list);
+        handle("api.secrets.get", secrets::get);
+        handle("api.secrets.delete", secrets::delete);
 
         from("platform-http:/health?httpMethodRestrict=GET").routeId("api.health").process(e -> {
             boolean up = ready.getAsBoolean();

@@ -28,6 +28,7 @@ public record CaravanConfig(
         int workers,
         String nodeId,
         String adminToken,
+        String masterKey,
         java.time.Duration leaseExpiry,
         java.time.Duration heartbeat) {
 
@@ -75,6 +76,7 @@ public record CaravanConfig(
                 r.integer("CARAVAN_WORKERS", 8),
                 r.text("CARAVAN_NODE_ID", defaultNodeId()),
                 r.text("CARAVAN_ADMIN_TOKEN", null),
+                r.text("CARAVAN_MASTER_KEY", null),
                 java.time.Duration.ofSeconds(r.integer("CARAVAN_LEASE_SECONDS", 30)),
                 java.time.Duration.ofSeconds(r.integer("CARAVAN_HEARTBEAT_SECONDS", 3)));
     }
@@ -87,6 +89,13 @@ public record CaravanConfig(
         if (workers < 1) {
             throw new IllegalArgumentException("CARAVAN_WORKERS must be at least 1, got " + workers);
         }
+    }
+
+    /** Never the admin token, the master key or passwords. */
+    @Override
+    public String toString() {
+        return "CaravanConfig[port=" + httpPort + ", dataDir=" + dataDir + ", db=" + (dbUrl == null ? "embedded" : dbUrl)
+                + ", s3=" + (s3Endpoint == null ? "embedded" : s3Endpoint) + ", workers=" + workers + ", node=" + nodeId + "]";
     }
 
     /** Whether to start the embedded PostgreSQL. */

@@ -47,9 +47,11 @@ final class ExecutionRunner {
     private final ProducerTemplate producer;
     private final ObjectMapper json;
     private final ParamBinder binder;
+    private final io.caravan.runtime.secrets.SecretStore secrets;
 
     ExecutionRunner(ExecutionStore store, Checkpoints checkpoints, ProducerTemplate producer, ObjectMapper json,
-            Map<UUID, Running> running) {
+            Map<UUID, Running> running, io.caravan.runtime.secrets.SecretStore secrets) {
+        this.secrets = secrets;
         this.store = store;
         this.checkpoints = checkpoints;
         this.running = running;
@@ -90,7 +92,7 @@ final class ExecutionRunner {
         StoreListener listener = new StoreListener(store, lease, job.job().steps().size(), clock);
         ObjectStore.Versioned saved = claim.ranBefore() ? checkpoints.read(row.jobId(), row.id().toString()) : null;
         ExecutionContext context = saved == null ? start(claim, job, listener) : resume(claim, job, saved, listener);
-        if (context == null) {
+        if (context == null || !giveSecrets(claim, job, context)) {
             return null;
         }
         context.setClaim(lease.epoch());
@@ -105,6 +107,24 @@ final class ExecutionRunner {
         listener.checkpointing(context);
         checkpoints.write(context); // over the version just read, or where none exists yet
         return context;
+    }
+
+    /** Gives the context the secrets its job reads; false when one is not set (then the execution FAILED here). */
+    private boolean giveSecrets(Claim claim, CompiledJob job, ExecutionContext context) {
+        java.util.Set<String> names = io.caravan.runtime.secrets.SecretRefs.of(job.job(), json);
+        if (names.isEmpty()) {
+            return true;
+        }
+        Map<String, String> values = secrets.reveal(names);
+        java.util.Set<String> missing = new java.util.TreeSet<>(names);
+        missing.removeAll(values.keySet());
+        if (!missing.isEmpty()) {
+            store.finish(claim.lease(), "FAILED", "secret", "the job reads secrets that are not set: "
+                    + String.join(", ", missing) + " (PUT /api/v1/secrets/{name})");
+            return false;
+        }
+        context.setSecrets(values);
+        return true;
     }
 
     /** A fresh context, or null when the run's parameters no longer fit the job (then it FAILED here). */

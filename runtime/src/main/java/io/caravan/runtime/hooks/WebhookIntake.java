@@ -41,14 +41,19 @@ public final class WebhookIntake {
     /** How long a {@code respond: sync} call waits for its execution before answering 202. */
     public static final java.time.Duration SYNC_WAIT = java.time.Duration.ofSeconds(30);
 
+    private static final long SECRET_CACHE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+
+    private final java.util.Map<String, Cached> secretCache = new java.util.concurrent.ConcurrentHashMap<>();
     private final LoadedJobs loaded;
     private final ExecutionService runs;
+    private final io.caravan.runtime.secrets.SecretStore secrets;
     private final RateLimits limits;
     private final SyncAnswers answers;
     private final ObjectMapper json;
 
-    public WebhookIntake(LoadedJobs loaded, ExecutionService runs, RateLimits limits, SyncAnswers answers,
-            ObjectMapper json) {
+    public WebhookIntake(LoadedJobs loaded, ExecutionService runs, io.caravan.runtime.secrets.SecretStore secrets,
+            RateLimits limits, SyncAnswers answers, ObjectMapper json) {
+        this.secrets = secrets;
         this.loaded = loaded;
         this.runs = runs;
         this.limits = limits;
@@ -68,12 +73,9 @@ public final class WebhookIntake {
             throw new ApiException(413, "Content Too Large", "the body is " + body.length + " bytes; this webhook takes at most "
                     + MAX_BODY_BYTES, null);
         }
-        if (io.caravan.job.expression.Template.hasPlaceholder(hook.secret())) {
-            throw new ApiException(503, "Service Unavailable", "the webhook's secret names a stored secret, and stored"
-                    + " secrets are not available in this version; give the secret itself", null);
-        }
+        String secret = secret(jobId, hook.secret());
         Map<String, String> headers = lowerCase(request.headers());
-        String refusal = Signatures.refusal(hook.signature(), Signatures.key(hook.secret()), headers, body, Instant.now());
+        String refusal = Signatures.refusal(hook.signature(), Signatures.key(secret), headers, body, Instant.now());
         if (refusal != null) {
             throw new ApiException(401, "Unauthorized", refusal, null);
         }
@@ -116,6 +118,30 @@ public final class WebhookIntake {
             }
         }
         throw ApiException.notFound("no webhook for job '" + jobId + "' (no such job, no webhook trigger, or disabled)");
+    }
+
+    /** The signing secret: written as is, or {@code {{ secrets.name }}} read from the secret store. */
+    private String secret(String jobId, String written) {
+        java.util.Set<String> names = io.caravan.runtime.secrets.SecretRefs.in(written);
+        if (names.isEmpty()) {
+            return written;
+        }
+        String name = names.iterator().next();
+        // kept a few seconds: a flood of calls, signed or not, does not become a flood of queries
+        Cached cached = secretCache.get(name);
+        if (cached == null || System.nanoTime() - cached.readAt() > SECRET_CACHE_NANOS) {
+            cached = new Cached(secrets.reveal(names).get(name), System.nanoTime());
+            secretCache.put(name, cached);
+        }
+        String value = cached.value();
+        if (value == null) {
+            throw new ApiException(503, "Service Unavailable", "the webhook of job '" + jobId + "' is signed with secret '"
+                    + name + "', which is not set", null);
+        }
+        return value;
+    }
+
+    private record Cached(String value, long readAt) {
     }
 
     private Object payload(String contentType, byte[] body) {
