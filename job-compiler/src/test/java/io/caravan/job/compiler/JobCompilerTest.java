@@ -185,7 +185,7 @@ class JobCompilerTest extends CompilerFixture {
 
         run(job, execution);
 
-        assertThat(output(execution, "call")).containsEntry("bearer", "tok-12345"); // the step had the value
+        assertThat(output(execution, "call")).containsEntry("value", Map.of("bearer", "tok-12345")); // the step had the value
         assertThat(execution.data()).doesNotContainKey("secrets");
         assertThat(execution.mask("{\"bearer\":\"tok-12345\"}")).isEqualTo("{\"bearer\":\"***\"}");
         @SuppressWarnings("unchecked")
