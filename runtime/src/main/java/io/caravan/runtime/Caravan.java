@@ -18,6 +18,9 @@ import io.caravan.runtime.execution.ExecutionService;
 import io.caravan.runtime.execution.WorkerPool;
 import io.caravan.runtime.hooks.HookRoutes;
 import io.caravan.runtime.hooks.WebhookIntake;
+import io.caravan.runtime.connections.ConnectionRegistry;
+import io.caravan.runtime.connections.ConnectionStore;
+import io.caravan.runtime.connections.ConnectionsApi;
 import io.caravan.runtime.jobs.JobService;
 import io.caravan.runtime.secrets.MasterKey;
 import io.caravan.runtime.secrets.SecretStore;
@@ -194,6 +197,7 @@ public final class Caravan implements AutoCloseable {
         private final String dbUrl;
         private JobService jobs;
         private WorkerPool workers;
+        private ConnectionRegistry connections;
 
         Wiring(Database db, MinioClient minio, DataSource local, String dbUrl) {
             this.db = db;
@@ -214,13 +218,17 @@ public final class Caravan implements AutoCloseable {
                 JobValidator validator = new JobValidator(kinds, expressions, json);
                 ObjectStore objects = new ObjectStore(camel, config.s3Bucket());
                 LoadedJobs loaded = new LoadedJobs(camel);
-                Set<String> connections = local == null ? Set.of() : Set.of("local");
+                io.caravan.runtime.secrets.Sealer sealer = new io.caravan.runtime.secrets.Sealer(masterKey());
+                ConnectionStore connectionStore = new ConnectionStore(db, sealer, json);
+                connections = new ConnectionRegistry(connectionStore, camel, local != null);
+                resources.push(connections);
                 jobs = new JobService(new JobStore(db), objects, validator, new JobCompiler(kinds, expressions, json),
-                        loaded, () -> connections, json);
+                        loaded, connections::names, json);
                 ExecutionStore executions = new ExecutionStore(db);
-                SecretStore secrets = new SecretStore(db, masterKey());
+                SecretStore secrets = new SecretStore(db, sealer);
                 workers = new WorkerPool(executions, objects, loaded, jobs, camel.createProducerTemplate(), json,
-                        config.nodeId(), config.workers(), config.leaseExpiry(), config.heartbeat(), secrets);
+                        config.nodeId(), config.workers(), config.leaseExpiry(), config.heartbeat(), secrets,
+                        connections::settings);
                 ExecutionService runs = new ExecutionService(jobs, executions, workers, json);
                 jobs.setTriggers(new Schedules(camel, new ScheduleFires(runs, expressions)));
                 camel.addRoutes(new HookRoutes(new WebhookIntake(loaded, runs, secrets,
@@ -231,7 +239,8 @@ public final class Caravan implements AutoCloseable {
                 camel.addRoutes(new CheckpointRoute(objects, json));
                 camel.addRoutes(new ApiRoutes(new Handlers(jobs, runs, executions, objects, camel, validator.schema(), json,
                         () -> io.caravan.runtime.nodes.NodeHeartbeat.list(db)),
-                        new io.caravan.runtime.secrets.SecretsApi(secrets, json), tokens, json, () -> ready));
+                        new io.caravan.runtime.secrets.SecretsApi(secrets, json),
+                        new ConnectionsApi(connectionStore, connections, jobs::jobsUsing, json), tokens, json, () -> ready));
             } catch (Exception e) {
                 throw new IllegalStateException("cannot wire Caravan: " + e.getMessage(), e);
             }
@@ -248,8 +257,9 @@ public final class Caravan implements AutoCloseable {
         @Override
         public void afterStart(BaseMainSupport main) {
             try {
+                connections.sync();
                 int count = jobs.loadAll();
-                resources.push(new JobSync(jobs, JOB_SYNC_PERIOD));
+                resources.push(new JobSync(jobs, connections::sync, JOB_SYNC_PERIOD));
                 resources.push(new io.caravan.runtime.store.Housekeeping(db, java.time.Duration.ofMinutes(10)));
                 workers.start();
                 resources.push(workers);

@@ -28,6 +28,8 @@ public final class ExecutionContext {
     private String checkpointTag;
     /** The secrets the job refers to, by name: read by expressions, never part of {@link #data()}. */
     private Map<String, Object> secrets = Map.of();
+    /** The non-secret settings of the connections, by name, or null when none were given. */
+    private Map<String, Object> connections;
     /** Texts replaced by {@link #MASK} wherever the execution's data or errors leave this process. */
     private List<String> masked = List.of();
     /** Attempts of unfinished steps that earlier claims began but the checkpoint does not hold. */
@@ -120,7 +122,15 @@ public final class ExecutionContext {
         if (!secrets.isEmpty()) {
             scope.put("secrets", secrets);
         }
+        if (connections != null) {
+            scope.put("connections", connections);
+        }
         return scope;
+    }
+
+    /** Gives expressions the connections' non-secret settings: {@code connections.<name>.<field>}. */
+    public void setConnections(Map<String, Object> settings) {
+        this.connections = settings;
     }
 
     /** What a secret's value is replaced with. */

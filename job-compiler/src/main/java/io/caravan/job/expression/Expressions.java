@@ -28,9 +28,6 @@ import org.apache.commons.jexl3.introspection.JexlSandbox;
  */
 public final class Expressions {
 
-    /** Roots that validation accepts but that this version cannot provide yet. */
-    private static final Set<String> NOT_AVAILABLE_YET = Set.of("connections");
-
     private static final Pattern JEXL_LOCATION = Pattern.compile("^\\S*@\\d+(:\\d+)?(![\\d:]+)?\\s*");
 
     private final JexlEngine jexl;
@@ -178,9 +175,7 @@ public final class Expressions {
     /** A top-level name that the scope does not hold; unchecked so it passes through JEXL. */
     private static final class UnknownName extends RuntimeException {
         UnknownName(String name) {
-            super(NOT_AVAILABLE_YET.contains(name)
-                    ? "'" + name + "' is not available yet in this version of Caravan; expressions cannot read "
-                            + String.join(" or ", new java.util.TreeSet<>(NOT_AVAILABLE_YET)) + " yet"
+            super(name.equals("connections") ? "no connections were given to this execution"
                     : name.equals("secrets") ? "no secrets were given to this execution; an execution is given the secrets"
                             + " its job names, written out as secrets.<name>"
                     : "variable '" + name + "' is undefined", null, false, false);

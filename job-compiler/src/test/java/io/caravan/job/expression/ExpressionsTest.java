@@ -205,7 +205,7 @@ class ExpressionsTest {
                 });
         assertThatThrownBy(() -> eval("connections.crm.base_url ?: 'http://localhost'"))
                 .isInstanceOf(ExpressionException.class)
-                .hasMessageContaining("'connections' is not available yet");
+                .hasMessageContaining("no connections were given to this execution");
     }
 
     @Test

@@ -21,12 +21,15 @@ public final class ApiRoutes extends RouteBuilder {
 
     private final Handlers handlers;
     private final io.caravan.runtime.secrets.SecretsApi secrets;
+    private final io.caravan.runtime.connections.ConnectionsApi connections;
     private final Tokens tokens;
     private final ObjectMapper json;
     private final BooleanSupplier ready;
 
-    public ApiRoutes(Handlers handlers, io.caravan.runtime.secrets.SecretsApi secrets, Tokens tokens, ObjectMapper json,
+    public ApiRoutes(Handlers handlers, io.caravan.runtime.secrets.SecretsApi secrets,
+            io.caravan.runtime.connections.ConnectionsApi connections, Tokens tokens, ObjectMapper json,
             BooleanSupplier ready) {
+        this.connections = connections;
         this.handlers = handlers;
         this.secrets = secrets;
         this.tokens = tokens;
@@ -69,7 +72,13 @@ public final class ApiRoutes extends RouteBuilder {
                 .put("/secrets/{name}").to("direct:api.secrets.put")
                 .get("/secrets").to("direct:api.secrets.list")
                 .get("/secrets/{name}").to("direct:api.secrets.get")
-                .delete("/secrets/{name}").to("direct:api.secrets.delete");
+                .delete("/secrets/{name}").to("direct:api.secrets.delete")
+                .post("/connections").to("direct:api.connections.create")
+                .get("/connections").to("direct:api.connections.list")
+                .get("/connections/{name}").to("direct:api.connections.get")
+                .put("/connections/{name}").to("direct:api.connections.update")
+                .delete("/connections/{name}").to("direct:api.connections.delete")
+                .post("/connections/{name}/test").to("direct:api.connections.test");
 
         handle("api.jobs.validate", handlers::validate);
         handle("api.jobs.create", handlers::createJob);
@@ -92,6 +101,12 @@ public final class ApiRoutes extends RouteBuilder {
         handle("api.secrets.list", secrets::list);
         handle("api.secrets.get", secrets::get);
         handle("api.secrets.delete", secrets::delete);
+        handle("api.connections.create", connections::create);
+        handle("api.connections.list", connections::list);
+        handle("api.connections.get", connections::get);
+        handle("api.connections.update", connections::update);
+        handle("api.connections.delete", connections::delete);
+        handle("api.connections.test", connections::test);
 
         from("platform-http:/health?httpMethodRestrict=GET").routeId("api.health").process(e -> {
             boolean up = ready.getAsBoolean();

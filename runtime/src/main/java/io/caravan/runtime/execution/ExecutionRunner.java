@@ -48,10 +48,13 @@ final class ExecutionRunner {
     private final ObjectMapper json;
     private final ParamBinder binder;
     private final io.caravan.runtime.secrets.SecretStore secrets;
+    private final java.util.function.Supplier<Map<String, Object>> connections;
 
     ExecutionRunner(ExecutionStore store, Checkpoints checkpoints, ProducerTemplate producer, ObjectMapper json,
-            Map<UUID, Running> running, io.caravan.runtime.secrets.SecretStore secrets) {
+            Map<UUID, Running> running, io.caravan.runtime.secrets.SecretStore secrets,
+            java.util.function.Supplier<Map<String, Object>> connections) {
         this.secrets = secrets;
+        this.connections = connections;
         this.store = store;
         this.checkpoints = checkpoints;
         this.running = running;
@@ -109,8 +112,9 @@ final class ExecutionRunner {
         return context;
     }
 
-    /** Gives the context the secrets its job reads; false when one is not set (then the execution FAILED here). */
+    /** Gives the context the connections' settings and the secrets its job reads; false when one is not set (then the execution FAILED here). */
     private boolean giveSecrets(Claim claim, CompiledJob job, ExecutionContext context) {
+        context.setConnections(connections.get());
         java.util.Set<String> names = io.caravan.runtime.secrets.SecretRefs.of(job.job(), json);
         if (names.isEmpty()) {
             return true;

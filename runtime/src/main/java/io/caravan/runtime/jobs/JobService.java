@@ -217,6 +217,24 @@ public final class JobService {
         return changed;
     }
 
+    /** The jobs loaded here whose steps or expressions name a connection. */
+    public List<String> jobsUsing(String connection) {
+        java.util.regex.Pattern named = java.util.regex.Pattern.compile("\"connection\"\\s*:\\s*\"" + java.util.regex.Pattern.quote(connection)
+                + "\"|\\bconnections\\s*\\.\\s*" + java.util.regex.Pattern.quote(connection) + "\\b");
+        List<String> users = new java.util.ArrayList<>();
+        for (String id : new java.util.TreeSet<>(loaded.ids())) {
+            var job = loaded.current(id);
+            try {
+                if (job != null && named.matcher(json.writeValueAsString(job.job())).find()) {
+                    users.add(id);
+                }
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return users;
+    }
+
     private void install(JobDefinition job, int version) {
         loaded.install(compiler.compile(job, version));
         triggers.loaded(job);

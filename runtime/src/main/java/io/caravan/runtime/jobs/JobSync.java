@@ -22,10 +22,11 @@ public final class JobSync implements AutoCloseable {
         return t;
     });
 
-    /** Starts syncing every {@code period}. */
-    public JobSync(JobService jobs, Duration period) {
+    /** Starts syncing every {@code period}; {@code first} runs before each sync (the connections jobs use). */
+    public JobSync(JobService jobs, Runnable first, Duration period) {
         timer.scheduleWithFixedDelay(() -> {
             try {
+                first.run();
                 int changed = jobs.sync();
                 if (changed > 0) {
                     LOG.info("{} job(s) changed by other nodes loaded here", changed);

@@ -2,9 +2,6 @@ package io.caravan.runtime.secrets;
 
 import io.caravan.runtime.api.ApiException;
 import io.caravan.runtime.store.Database;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -12,8 +9,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
-import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -27,13 +22,11 @@ public final class SecretStore {
     public static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,99}");
 
     private final JdbcTemplate jdbc;
-    private final MasterKey key;
-    private final SecureRandom random = new SecureRandom();
+    private final Sealer sealer;
 
-    /** @param key the master key, or null when none is configured (then secrets cannot be used) */
-    public SecretStore(Database db, MasterKey key) {
+    public SecretStore(Database db, Sealer sealer) {
         this.jdbc = db.jdbc();
-        this.key = key;
+        this.sealer = sealer;
     }
 
     /** What the API shows of a secret. */
@@ -43,14 +36,11 @@ public final class SecretStore {
     /** Stores a secret; true when it is new. */
     public boolean put(String name, String value) {
         checkName(name);
-        MasterKey k = key();
-        byte[] nonce = new byte[12];
-        random.nextBytes(nonce);
-        byte[] sealed = crypt(Cipher.ENCRYPT_MODE, k, nonce, name, value.getBytes(StandardCharsets.UTF_8));
+        Sealer.Sealed sealed = sealer.seal(name, value);
         Boolean created = jdbc.queryForObject("insert into secrets (name, key_id, nonce, ciphertext) values (?, ?, ?, ?)"
                 + " on conflict (name) do update set key_id = excluded.key_id, nonce = excluded.nonce,"
                 + " ciphertext = excluded.ciphertext, updated_at = now() returning (xmax = 0)", Boolean.class,
-                name, k.id(), nonce, sealed);
+                name, sealed.keyId(), sealed.nonce(), sealed.ciphertext());
         return Boolean.TRUE.equals(created);
     }
 
@@ -60,15 +50,9 @@ public final class SecretStore {
         if (names.isEmpty()) {
             return values;
         }
-        MasterKey k = key();
         jdbc.query("select name, key_id, nonce, ciphertext from secrets where name = any(?)", rs -> {
             String name = rs.getString(1);
-            if (!k.id().equals(rs.getString(2))) {
-                throw new IllegalStateException("secret '" + name + "' was encrypted with master key " + rs.getString(2)
-                        + ", not the configured " + k.id());
-            }
-            values.put(name, new String(crypt(Cipher.DECRYPT_MODE, k, rs.getBytes(3), name, rs.getBytes(4)),
-                    StandardCharsets.UTF_8));
+            values.put(name, sealer.open(name, new Sealer.Sealed(rs.getBytes(3), rs.getBytes(4), rs.getString(2))));
         }, (Object) names.toArray(String[]::new));
         return values;
     }
@@ -86,30 +70,10 @@ public final class SecretStore {
         return jdbc.update("delete from secrets where name = ?", name) > 0;
     }
 
-    private MasterKey key() {
-        if (key == null) {
-            throw new ApiException(503, "Service Unavailable", "no master key is configured: set CARAVAN_MASTER_KEY"
-                    + " (32 bytes, base64) on every node to use secrets", null);
-        }
-        return key;
-    }
-
     private static void checkName(String name) {
         if (!NAME.matcher(name).matches()) {
             throw ApiException.badRequest("'" + name + "' is not a secret name: a letter, then letters, digits or _"
                     + " (it is written {{ secrets.<name> }})", null);
-        }
-    }
-
-    private static byte[] crypt(int mode, MasterKey key, byte[] nonce, String name, byte[] input) {
-        try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(mode, key.key(), new GCMParameterSpec(128, nonce));
-            cipher.updateAAD(name.getBytes(StandardCharsets.UTF_8));
-            return cipher.doFinal(input);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("secret '" + name + "' cannot be " + (mode == Cipher.ENCRYPT_MODE
-                    ? "encrypted" : "decrypted (wrong master key, or the row was altered)"), e);
         }
     }
 }

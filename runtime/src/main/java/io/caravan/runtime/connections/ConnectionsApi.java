@@ -1,0 +1,170 @@
+package io.caravan.runtime.connections;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.caravan.job.validation.Problem;
+import io.caravan.runtime.api.ApiException;
+import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import org.apache.camel.Exchange;
+
+/**
+ * {@code /api/v1/connections}: {@code {name, type, config, secrets}}. Secret fields are write-only
+ * (reads list their names); a connection that jobs use cannot be deleted (409 naming them);
+ * {@code POST /connections/{name}/test} tries it for real.
+ */
+public final class ConnectionsApi {
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,99}");
+
+    private final ConnectionStore store;
+    private final ConnectionRegistry registry;
+    private final Function<String, List<String>> usedBy;
+    private final ObjectMapper json;
+
+    public ConnectionsApi(ConnectionStore store, ConnectionRegistry registry, Function<String, List<String>> usedBy,
+            ObjectMapper json) {
+        this.store = store;
+        this.registry = registry;
+        this.usedBy = usedBy;
+        this.json = json;
+    }
+
+    public void create(Exchange e) throws Exception {
+        JsonNode body = body(e);
+        String name = body.path("name").asText("");
+        save(e, name, body, true);
+    }
+
+    public void update(Exchange e) throws Exception {
+        save(e, name(e), body(e), false);
+    }
+
+    public void list(Exchange e) throws Exception {
+        ObjectNode out = json.createObjectNode();
+        var items = out.putArray("items");
+        store.list().forEach(c -> items.add(view(c)));
+        reply(e, 200, out);
+    }
+
+    public void get(Exchange e) throws Exception {
+        String name = name(e);
+        reply(e, 200, view(store.list().stream().filter(c -> c.name().equals(name)).findFirst()
+                .orElseThrow(() -> ApiException.notFound("no connection '" + name + "'"))));
+    }
+
+    public void delete(Exchange e) {
+        String name = name(e);
+        List<String> jobs = usedBy.apply(name);
+        if (!jobs.isEmpty()) {
+            throw ApiException.conflict("connection '" + name + "' is used by job(s) " + String.join(", ", jobs)
+                    + "; change them first");
+        }
+        if (!store.delete(name)) {
+            throw ApiException.notFound("no connection '" + name + "'");
+        }
+        registry.sync();
+        e.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 204);
+        e.getMessage().setBody(null);
+    }
+
+    /** Tries the connection: a jdbc one opens a session and runs {@code select 1}. */
+    public void test(Exchange e) throws Exception {
+        String name = name(e);
+        ConnectionStore.Connection c = store.open(name).orElseThrow(() -> ApiException.notFound("no connection '" + name + "'"));
+        ObjectNode out = json.createObjectNode().put("name", name);
+        if (!ConnectionKind.JDBC.type().equals(c.type())) {
+            throw new ApiException(501, "Not Implemented", "testing a " + c.type() + " connection is not built yet", null);
+        }
+        long t0 = System.nanoTime();
+        try (Connection session = java.sql.DriverManager.getConnection((String) c.config().get("url"),
+                (String) c.config().get("username"), c.secrets().get("password"));
+                var statement = session.createStatement()) {
+            statement.execute("select 1");
+            out.put("ok", true);
+        } catch (java.sql.SQLException failed) {
+            out.put("ok", false).put("error", failed.getMessage());
+        }
+        out.put("millis", (System.nanoTime() - t0) / 1_000_000);
+        reply(e, 200, out);
+    }
+
+    private void save(Exchange e, String name, JsonNode body, boolean create) throws Exception {
+        if (!NAME.matcher(name).matches() || name.equals(ConnectionRegistry.LOCAL)) {
+            throw ApiException.badRequest("not a connection name", List.of(new Problem("$.name", "'" + name
+                    + "' must be a letter, then letters, digits or _ ('local' is the embedded database's)")));
+        }
+        ConnectionKind kind = ConnectionKind.of(body.path("type").asText(""));
+        if (kind == null) {
+            throw ApiException.badRequest("unknown connection type", List.of(new Problem("$.type", "must be one of "
+                    + java.util.Arrays.stream(ConnectionKind.values()).map(ConnectionKind::type).toList())));
+        }
+        Map<String, Object> config = body.has("config")
+                ? json.convertValue(body.get("config"), new TypeReference<LinkedHashMap<String, Object>>() {
+                }) : Map.of();
+        Map<String, String> secrets = body.has("secrets")
+                ? json.convertValue(body.get("secrets"), new TypeReference<LinkedHashMap<String, String>>() {
+                }) : Map.of();
+        List<Problem> problems = new ArrayList<>();
+        kind.required().stream().filter(f -> !config.containsKey(f)).sorted()
+                .forEach(f -> problems.add(new Problem("$.config." + f, "is required for a " + kind.type() + " connection")));
+        config.keySet().stream().filter(f -> !kind.required().contains(f) && !kind.optional().contains(f)).sorted()
+                .forEach(f -> problems.add(new Problem("$.config." + f, kind.secrets().contains(f)
+                        ? "is secret: give it under secrets" : "is not a setting of a " + kind.type() + " connection")));
+        secrets.keySet().stream().filter(f -> !kind.secrets().contains(f)).sorted()
+                .forEach(f -> problems.add(new Problem("$.secrets." + f, "is not a secret field of a " + kind.type()
+                        + " connection (" + String.join(", ", new java.util.TreeSet<>(kind.secrets())) + ")")));
+        if (!problems.isEmpty()) {
+            throw ApiException.badRequest("the connection is not valid", problems);
+        }
+        if (create && store.list().stream().anyMatch(c -> c.name().equals(name))) {
+            throw ApiException.conflict("a connection named '" + name + "' exists already");
+        }
+        boolean created = store.save(name, kind.type(), config, secrets);
+        registry.sync();
+        reply(e, created ? 201 : 200, view(store.list().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow()));
+    }
+
+    private ObjectNode view(ConnectionStore.Connection c) {
+        ObjectNode node = json.createObjectNode();
+        node.put("name", c.name());
+        node.put("type", c.type());
+        node.set("config", json.valueToTree(c.config()));
+        node.set("secrets", json.valueToTree(c.secretFields())); // their names only
+        node.put("updated_at", c.updatedAt().toString());
+        return node;
+    }
+
+    private JsonNode body(Exchange e) {
+        try {
+            JsonNode body = json.readTree(e.getMessage().getBody(String.class));
+            if (body != null && body.isObject()) {
+                return body;
+            }
+        } catch (Exception bad) {
+            // answered below
+        }
+        throw ApiException.badRequest("send a JSON object {name, type, config, secrets}", null);
+    }
+
+    private static String name(Exchange e) {
+        String name = e.getMessage().getHeader("name", String.class);
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw ApiException.notFound("no connection '" + (name == null ? "" : name.replace("\u0000", "")) + "'");
+        }
+        return name;
+    }
+
+    private void reply(Exchange e, int status, JsonNode body) throws Exception {
+        e.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        e.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        e.getMessage().setBody(json.writeValueAsString(body));
+    }
+}
