@@ -19,7 +19,6 @@ import java.util.Set;
 import java.util.UUID;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
-import org.apache.camel.Message;
 import org.apache.camel.model.ModelCamelContext;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.support.PluginHelper;
@@ -247,10 +246,7 @@ public final class Handlers {
     }
 
     private void reply(Exchange e, int status, JsonNode body) throws JsonProcessingException {
-        Message m = e.getMessage();
-        m.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-        m.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        m.setBody(json.writeValueAsString(body));
+        Replies.json(e, status, body, json);
     }
 
     private static String id(Exchange e) {

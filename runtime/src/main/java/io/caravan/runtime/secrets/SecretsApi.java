@@ -76,8 +76,6 @@ public final class SecretsApi {
     }
 
     private void reply(Exchange e, int status, JsonNode body) throws Exception {
-        e.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-        e.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
-        e.getMessage().setBody(json.writeValueAsString(body));
+        io.caravan.runtime.api.Replies.json(e, status, body, json);
     }
 }
