@@ -93,6 +93,20 @@ class ScheduleIT {
     }
 
     @Test
+    void aFireWhoseParametersDoNotFitIsKeptAsAFailedExecutionSayingWhy() throws Exception {
+        create("unfit", """
+                {"id": "unfit", "params": {"day": {"type": "string", "required": true}},
+                 "triggers": [{"type": "schedule", "cron": "* * * * * ?"}],
+                 "steps": [{"id": "say", "type": "log", "message": "{{ params.day }}"}]}""");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !fires("unfit").isEmpty());
+        assertThat(node.call("DELETE", "/api/v1/jobs/unfit", null).statusCode()).isEqualTo(204);
+        assertThat(node.query("select distinct status || ' ' || error_type from executions where job_id = 'unfit'"))
+                .containsExactly("FAILED params");
+        assertThat(node.query("select error_message from executions where job_id = 'unfit' limit 1").get(0))
+                .contains("day");
+    }
+
+    @Test
     void theStoreHoldsOneExecutionPerFire() throws Exception {
         String fire = "'{\"type\": \"schedule\", \"cron\": \"0 * * * * ?\", \"scheduled_at\": \"2026-01-01T00:00:00Z\"}'";
         String insert = "insert into executions (id, job_id, status, trigger, total_steps, context_path) values"

@@ -111,6 +111,27 @@ public final class ExecutionService {
             return java.util.Optional.of(insert(jobId, given, trigger, 0));
         } catch (org.springframework.dao.DuplicateKeyException e) {
             return java.util.Optional.empty();
+        } catch (ApiException e) {
+            if (e.status() != 400) {
+                throw e; // disabled or deleted: nothing to run
+            }
+            // no caller to tell: the fire is kept as a FAILED execution that says why
+            return failedFire(jobId, trigger, e);
+        }
+    }
+
+    private java.util.Optional<UUID> failedFire(String jobId, Map<String, Object> trigger, ApiException e) {
+        JobRow row = jobs.get(jobId);
+        UUID id = Ids.timeOrdered();
+        String why = e.getMessage() + ": " + e.errors().stream().map(p -> p.path() + " " + p.message()).toList();
+        try {
+            executions.insertFailed(id, jobId, row.currentVersion(), json.writeValueAsString(trigger),
+                    ObjectPaths.context(jobId, id.toString()), "params", why);
+            return java.util.Optional.of(id);
+        } catch (org.springframework.dao.DuplicateKeyException duplicate) {
+            return java.util.Optional.empty();
+        } catch (com.fasterxml.jackson.core.JsonProcessingException json) {
+            throw new IllegalStateException(json);
         }
     }
 

@@ -67,6 +67,14 @@ public final class ExecutionStore {
     public record Delivery(UUID executionId, boolean created) {
     }
 
+    /** Records a run that a trigger started but that could not run (its parameters did not fit): FAILED at once. */
+    public void insertFailed(UUID id, String jobId, int jobVersion, String triggerJson, String contextPath,
+            String errorType, String errorMessage) {
+        jdbc.update("insert into executions (id, job_id, job_version, status, trigger, total_steps, context_path,"
+                + " error_type, error_message, completed_at) values (?, ?, ?, 'FAILED', ?::jsonb, 0, ?, ?, ?, now())",
+                id, jobId, jobVersion, triggerJson, contextPath, errorType, errorMessage);
+    }
+
     /** How many executions of a job are queued or running. */
     public int active(String jobId) {
         Integer n = jdbc.queryForObject("select count(*)::int from executions where job_id = ?"
