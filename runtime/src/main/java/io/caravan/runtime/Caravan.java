@@ -230,7 +230,11 @@ public final class Caravan implements AutoCloseable {
                         config.nodeId(), config.workers(), config.leaseExpiry(), config.heartbeat(), secrets,
                         connections::settings);
                 ExecutionService runs = new ExecutionService(jobs, executions, workers, json);
-                jobs.setTriggers(new Schedules(camel, new ScheduleFires(runs, expressions)));
+                camel.getRegistry().bind(io.caravan.runtime.triggers.FileDrops.REPOSITORY,
+                        new io.caravan.runtime.triggers.FileDropRepository(db.dataSource()));
+                jobs.setTriggers(io.caravan.runtime.jobs.JobTriggers.all(
+                        new Schedules(camel, new ScheduleFires(runs, expressions)),
+                        new io.caravan.runtime.triggers.FileDrops(camel, connectionStore, objects, runs)));
                 camel.addRoutes(new HookRoutes(new WebhookIntake(loaded, runs, secrets,
                         new io.caravan.runtime.hooks.RateLimits(db.dataSource()),
                         new io.caravan.runtime.hooks.SyncAnswers(executions, objects, json), json), json));

@@ -55,6 +55,17 @@ public final class ObjectStore {
         rethrow(result, "write", key);
     }
 
+    /** Writes an object from a stream of known length, never holding it whole in memory. */
+    public void putStream(String key, InputStream data, long length, String contentType) {
+        Exchange result = send(uri(null), key, e -> {
+            e.getMessage().setBody(data);
+            e.getMessage().setHeader(MinioConstants.OBJECT_NAME, key);
+            e.getMessage().setHeader(MinioConstants.CONTENT_LENGTH, length);
+            e.getMessage().setHeader(MinioConstants.CONTENT_TYPE, contentType);
+        });
+        rethrow(result, "write", key);
+    }
+
     /** Reads an object whole, or null when there is none. */
     public byte[] get(String key) {
         Versioned object = read(key);

@@ -50,13 +50,14 @@ public final class ExecutionContext {
         // a webhook's request is the trigger's data but has its own section (DESIGN §3)
         Map<String, Object> triggerData = trigger == null ? Map.of("type", "manual") : new LinkedHashMap<>(trigger);
         Object webhook = triggerData.containsKey("webhook") ? triggerData.remove("webhook") : null;
+        Object files = triggerData.containsKey("files") ? triggerData.remove("files") : null; // a file drop's
         execution.put("trigger", triggerData);
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("execution", execution);
         data.put("params", params == null ? new LinkedHashMap<>() : new LinkedHashMap<>(params));
         data.put("variables", new LinkedHashMap<>());
         data.put("steps", new LinkedHashMap<>());
-        data.put("files", new java.util.ArrayList<>());
+        data.put("files", files instanceof java.util.List<?> list ? new java.util.ArrayList<>(list) : new java.util.ArrayList<>());
         if (webhook != null) {
             data.put("webhook", webhook);
         }

@@ -48,6 +48,7 @@ public sealed interface TriggerSpec {
             @JsonProperty(required = true) @JsonPropertyDescription("Name of an sftp connection.") String connection,
             @JsonProperty(required = true) @JsonPropertyDescription("Directory to watch.") String directory,
             @JsonPropertyDescription("Glob of file names to take.") String include,
+            @JsonPropertyDescription("Whether to look into subdirectories too; default false.") Boolean recursive,
             @JsonPropertyDescription("What to do with a file once taken: move, delete or keep.") String after,
             @JsonPropertyDescription("Directory to move taken files to.") String moveTo)
             implements TriggerSpec {

@@ -164,7 +164,16 @@ public final class ExecutionService {
         }
     }
 
+    /** Enqueues a run under an id chosen beforehand (a file drop stores the file under it first). */
+    public UUID enqueueAs(UUID id, String jobId, Map<String, Object> trigger) {
+        return insert(jobId, Map.of(), trigger, 0, id);
+    }
+
     private UUID insert(String jobId, Map<String, Object> given, Map<String, Object> trigger, int priority) {
+        return insert(jobId, given, trigger, priority, Ids.timeOrdered());
+    }
+
+    private UUID insert(String jobId, Map<String, Object> given, Map<String, Object> trigger, int priority, UUID id) {
         JobRow row = jobs.get(jobId);
         JobDefinition job = jobs.currentDefinition(row);
         if (!job.isEnabled()) {
@@ -176,7 +185,6 @@ public final class ExecutionService {
             throw ApiException.badRequest("the parameters are not valid for job '" + jobId + "'", problems.list());
         }
         makeRoom(row);
-        UUID id = Ids.timeOrdered();
         try {
             executions.enqueue(id, jobId, row.currentVersion(), json.writeValueAsString(trigger),
                     json.writeValueAsString(bound), job.steps().size(), ObjectPaths.context(jobId, id.toString()), priority);

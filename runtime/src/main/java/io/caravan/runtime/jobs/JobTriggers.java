@@ -11,6 +11,25 @@ public interface JobTriggers {
     /** A job is gone (deleted here or on another node). */
     void removed(String jobId);
 
+    /** All of these, in order. */
+    static JobTriggers all(JobTriggers... each) {
+        return new JobTriggers() {
+            @Override
+            public void loaded(JobDefinition job) {
+                for (JobTriggers t : each) {
+                    t.loaded(job);
+                }
+            }
+
+            @Override
+            public void removed(String jobId) {
+                for (JobTriggers t : each) {
+                    t.removed(jobId);
+                }
+            }
+        };
+    }
+
     /** Triggers nothing. */
     JobTriggers NONE = new JobTriggers() {
         @Override

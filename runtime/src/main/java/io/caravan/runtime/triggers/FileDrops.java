@@ -1,0 +1,169 @@
+package io.caravan.runtime.triggers;
+
+import io.caravan.connectors.storage.ObjectPaths;
+import io.caravan.connectors.storage.ObjectStore;
+import io.caravan.job.model.JobDefinition;
+import io.caravan.job.model.TriggerSpec;
+import io.caravan.runtime.connections.ConnectionStore;
+import io.caravan.runtime.execution.ExecutionService;
+import io.caravan.runtime.execution.Ids;
+import io.caravan.runtime.jobs.JobTriggers;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.file.remote.SftpEndpoint;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A job's {@code sftp} triggers as camel-sftp consumers, {@code job.<id>.sftp.<n>}: a file that has
+ * stopped changing is taken once across all nodes (a JDBC idempotent repository in PostgreSQL,
+ * keyed by job, trigger, name, size and time), streamed into S3 under its execution's
+ * {@code files/}, and described in {@code context.files} and {@code trigger.file}. The
+ * connection's credentials and known hosts are set on the endpoint, never written into its URI;
+ * an unknown or changed host key is refused.
+ */
+public final class FileDrops implements JobTriggers {
+
+    /** The registry name of the idempotent repository the consumers share. */
+    public static final String REPOSITORY = "caravan-file-drops";
+
+    private static final Logger LOG = LoggerFactory.getLogger(FileDrops.class);
+    private static final String WORK_DIR = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "caravan-file-drops")
+            .toString();
+
+    private final CamelContext camel;
+    private final ConnectionStore connections;
+    private final ObjectStore objects;
+    private final ExecutionService runs;
+    private final Map<String, List<TriggerSpec.Sftp>> installed = new HashMap<>();
+
+    public FileDrops(CamelContext camel, ConnectionStore connections, ObjectStore objects, ExecutionService runs) {
+        this.camel = camel;
+        this.connections = connections;
+        this.objects = objects;
+        this.runs = runs;
+    }
+
+    @Override
+    public synchronized void loaded(JobDefinition job) {
+        List<TriggerSpec.Sftp> wanted = new ArrayList<>();
+        if (job.isEnabled()) {
+            job.triggers().forEach(t -> {
+                if (t instanceof TriggerSpec.Sftp s) {
+                    wanted.add(s);
+                }
+            });
+        }
+        if (wanted.equals(installed.get(job.id()))) {
+            return;
+        }
+        removed(job.id());
+        for (int i = 0; i < wanted.size(); i++) {
+            try {
+                camel.addRoutes(route(job.id(), i, wanted.get(i)));
+            } catch (Exception e) {
+                LOG.error("job {}: sftp trigger {} not installed: {}", job.id(), i, e.getMessage());
+            }
+        }
+        installed.put(job.id(), wanted);
+    }
+
+    @Override
+    public synchronized void removed(String jobId) {
+        int count = installed.getOrDefault(jobId, List.of()).size();
+        for (int i = 0; i < count; i++) {
+            String routeId = routeId(jobId, i);
+            try {
+                if (camel.getRoute(routeId) != null) {
+                    camel.getRouteController().stopRoute(routeId);
+                    camel.removeRoute(routeId);
+                }
+            } catch (Exception e) {
+                LOG.warn("route {} not removed: {}", routeId, e.getMessage());
+            }
+        }
+        installed.remove(jobId);
+    }
+
+    private static String routeId(String jobId, int index) {
+        return "job." + jobId + ".sftp." + index;
+    }
+
+    private RouteBuilder route(String jobId, int index, TriggerSpec.Sftp trigger) throws Exception {
+        ConnectionStore.Connection c = connections.open(trigger.connection())
+                .orElseThrow(() -> new IllegalStateException("no connection '" + trigger.connection() + "'"));
+        Object port = c.config().getOrDefault("port", 22);
+        String directory = trigger.directory().startsWith("/") ? trigger.directory() : "/" + trigger.directory();
+        String uri = "sftp://" + c.config().get("host") + ":" + port + directory
+                + "?username=" + c.config().get("username")
+                + (trigger.include() == null ? "" : "&antInclude=" + trigger.include())
+                + "&recursive=" + Boolean.TRUE.equals(trigger.recursive())
+                + "&readLock=changed&readLockCheckInterval=1000&readLockTimeout=20000"
+                + "&idempotent=true&idempotentRepository=#" + REPOSITORY
+                + "&idempotentKey=" + jobId + "/" + index + "/${file:name}-${file:size}-${file:modified}"
+                + "&noop=true&stepwise=false&binary=true&delay=1000&autoCreate=false"
+                // downloaded to a local file first, then streamed to S3: never a whole file in memory,
+                // and the SFTP channel is free again for the next listing (a stream download holds it)
+                + "&localWorkDirectory=" + WORK_DIR
+                + "&strictHostKeyChecking=yes&useUserKnownHostsFile=false";
+        SftpEndpoint endpoint = camel.getEndpoint(uri, SftpEndpoint.class);
+        // secrets on the endpoint's configuration: not in the URI, so not in route listings or logs
+        if (c.secrets().get("password") != null) {
+            endpoint.getConfiguration().setPassword(c.secrets().get("password"));
+        }
+        if (c.secrets().get("privateKey") != null) {
+            endpoint.getConfiguration().setPrivateKey(c.secrets().get("privateKey").getBytes(StandardCharsets.UTF_8));
+            endpoint.getConfiguration().setPrivateKeyPassphrase(c.secrets().get("passphrase"));
+        }
+        Object known = c.config().get("knownHosts");
+        endpoint.getConfiguration().setKnownHosts(known == null ? new byte[0] : known.toString().getBytes(StandardCharsets.UTF_8));
+        return new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(endpoint).routeId(routeId(jobId, index)).routeGroup("file-drops")
+                        .process(exchange -> take(jobId, trigger, c.name(), exchange)).id(routeId(jobId, index) + ".enqueue");
+            }
+        };
+    }
+
+    /** Streams the file into S3 under a new execution's id, then enqueues that execution. */
+    private void take(String jobId, TriggerSpec.Sftp trigger, String connection, Exchange exchange) throws Exception {
+        String name = exchange.getMessage().getHeader(Exchange.FILE_NAME_ONLY, String.class);
+        String relative = exchange.getMessage().getHeader(Exchange.FILE_NAME, String.class);
+        long size = exchange.getMessage().getHeader(Exchange.FILE_LENGTH, Long.class);
+        Long modified = exchange.getMessage().getHeader(Exchange.FILE_LAST_MODIFIED, Long.class);
+        UUID id = Ids.timeOrdered();
+        String key = ObjectPaths.context(jobId, id.toString()).replace("context.json", "files/" + name);
+        try (InputStream in = exchange.getMessage().getBody(InputStream.class)) {
+            objects.putStream(key, in, size, "application/octet-stream");
+        }
+        Map<String, Object> file = new LinkedHashMap<>();
+        file.put("connection", connection);
+        file.put("directory", trigger.directory());
+        file.put("name", relative);
+        file.put("size", size);
+        file.put("modified_at", modified == null ? null : Instant.ofEpochMilli(modified).toString());
+        Map<String, Object> stored = new LinkedHashMap<>();
+        stored.put("path", key);
+        stored.put("filename", name);
+        stored.put("size", size);
+        stored.put("mime_type", "application/octet-stream");
+        stored.put("created_at", Instant.now().toString());
+        Map<String, Object> triggerData = new LinkedHashMap<>();
+        triggerData.put("type", "sftp");
+        triggerData.put("file", file);
+        triggerData.put("files", List.of(stored));
+        runs.enqueueAs(id, jobId, triggerData);
+        LOG.info("job {}: file {} taken as execution {}", jobId, relative, id);
+    }
+}
