@@ -232,6 +232,7 @@ public final class Caravan implements AutoCloseable {
                 ExecutionService runs = new ExecutionService(jobs, executions, workers, json);
                 camel.getRegistry().bind(io.caravan.runtime.triggers.FileDrops.REPOSITORY,
                         new io.caravan.runtime.triggers.FileDropRepository(db.dataSource()));
+                workers.setEnded(new io.caravan.runtime.triggers.FileDisposal(connectionStore, json));
                 jobs.setTriggers(io.caravan.runtime.jobs.JobTriggers.all(
                         new Schedules(camel, new ScheduleFires(runs, expressions)),
                         new io.caravan.runtime.triggers.FileDrops(camel, connectionStore, objects, runs)));

@@ -81,6 +81,9 @@ class FileDropIT {
         assertThat(context.at("/execution/trigger/file/connection").asText()).isEqualTo("partner");
         assertThat(context.at("/files/0/filename").asText()).isEqualTo("c.csv");
         assertThat(context.at("/steps/say/output/message").asText()).isEqualTo("got c.csv (11 bytes)");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(names(root.resolve("inbox/.done")))
+                .as("moved once their executions succeeded").containsExactlyInAnyOrder("a.csv", "b.csv", "c.csv", "d.csv", "e.csv"));
+        assertThat(names(root.resolve("inbox"))).containsExactlyInAnyOrder(".done", "notes.txt");
         assertThat(node.caravan.camel().getRoute("job.orders-drop.sftp.0")).isNotNull();
         assertThat(node.caravan.camel().getRoute("job.orders-drop.sftp.0").getEndpoint().getEndpointUri())
                 .as("no credentials in the endpoint's URI").doesNotContain("etl-pw-9");
@@ -93,6 +96,30 @@ class FileDropIT {
         Files.writeString(root.resolve("elsewhere/x.csv"), "x");
         Thread.sleep(4_000);
         assertThat(node.query("select count(*)::text from executions where job_id = 'stranger-drop'")).containsExactly("0");
+    }
+
+    @Test
+    void aFileWhoseExecutionFailsIsMovedToError() throws Exception {
+        Files.createDirectories(root.resolve("failing"));
+        connection("partner2", knownHosts);
+        assertThat(node.call("POST", "/api/v1/jobs", """
+                {"id": "failing-drop", "triggers": [{"type": "sftp", "connection": "partner2", "directory": "/failing",
+                  "after": "delete"}],
+                 "steps": [{"id": "boom", "type": "sql", "connection": "local", "query": "select 1 / 0"}]}""")
+                .statusCode()).isEqualTo(201);
+        Files.writeString(root.resolve("failing/bad.csv"), "x");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(names(root.resolve("failing/.error"))).containsExactly("bad.csv"));
+        assertThat(node.query("select status from executions where job_id = 'failing-drop'")).containsExactly("FAILED");
+    }
+
+    private static List<String> names(Path dir) throws Exception {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (var files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).toList();
+        }
     }
 
     private void connection(String name, String hosts) throws Exception {

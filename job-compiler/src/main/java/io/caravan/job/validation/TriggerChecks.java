@@ -29,6 +29,11 @@ final class TriggerChecks {
                 schedule(trigger, problems.at("[" + i + "]"));
             } else if ("webhook".equals(trigger.path("type").asText())) {
                 webhook(trigger, stepIds, problems.at("[" + i + "]"));
+            } else if ("sftp".equals(trigger.path("type").asText())) {
+                JsonNode after = trigger.get("after");
+                if (after != null && after.isTextual() && !Set.of("move", "delete", "keep").contains(after.asText())) {
+                    problems.at("[" + i + "]").add(".after", "must be move, delete or keep, got '" + after.asText() + "'");
+                }
             }
         }
     }

@@ -49,6 +49,7 @@ final class ExecutionRunner {
     private final ParamBinder binder;
     private final io.caravan.runtime.secrets.SecretStore secrets;
     private final java.util.function.Supplier<Map<String, Object>> connections;
+    private volatile ExecutionEnded ended = (row, status) -> { };
 
     ExecutionRunner(ExecutionStore store, Checkpoints checkpoints, ProducerTemplate producer, ObjectMapper json,
             Map<UUID, Running> running, io.caravan.runtime.secrets.SecretStore secrets,
@@ -61,6 +62,10 @@ final class ExecutionRunner {
         this.producer = producer;
         this.json = json;
         this.binder = new ParamBinder(json);
+    }
+
+    void setEnded(ExecutionEnded ended) {
+        this.ended = ended;
     }
 
     /** Runs a claimed execution; every write names the claim's lease, so a stale node changes nothing. */
@@ -238,6 +243,11 @@ final class ExecutionRunner {
             store.finish(claim.lease(), status);
         }
         LOG.debug("execution {} of job {} ended {}", row.id(), row.jobId(), status);
+        try {
+            ended.ended(row, status);
+        } catch (RuntimeException e) { // what follows a run never changes how it ended
+            LOG.warn("after execution {} of job {}: {}", row.id(), row.jobId(), e.getMessage());
+        }
     }
 
     /** This node lets go: the steps done are checkpointed, another node continues at once. */

@@ -71,6 +71,11 @@ public final class WorkerPool implements AutoCloseable {
         this.heartbeat = heartbeat;
     }
 
+    /** Who is told when an execution ends here (before the workers start). */
+    public void setEnded(ExecutionEnded ended) {
+        runner.setEnded(ended);
+    }
+
     /** Starts the workers and the lease heartbeat. */
     public synchronized void start() {
         int orphans = store.releaseOrphans(nodeId); // this node's id, so no live process holds them

@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * A job's {@code sftp} triggers as camel-sftp consumers, {@code job.<id>.sftp.<n>}: a file that has
  * stopped changing is taken once across all nodes (a JDBC idempotent repository in PostgreSQL,
  * keyed by job, trigger, name, size and time), streamed into S3 under its execution's
- * {@code files/}, and described in {@code context.files} and {@code trigger.file}. The
+ * {@code files/}, and described in {@code context.files} and {@code trigger.file}; once the
+ * execution has ended the file is moved or deleted ({@link FileDisposal}). The
  * connection's credentials and known hosts are set on the endpoint, never written into its URI;
  * an unknown or changed host key is refused.
  */
@@ -153,6 +154,8 @@ public final class FileDrops implements JobTriggers {
         file.put("name", relative);
         file.put("size", size);
         file.put("modified_at", modified == null ? null : Instant.ofEpochMilli(modified).toString());
+        file.put("after", trigger.after() == null ? "move" : trigger.after());
+        file.put("move_to", trigger.moveTo() == null ? ".done" : trigger.moveTo());
         Map<String, Object> stored = new LinkedHashMap<>();
         stored.put("path", key);
         stored.put("filename", name);

@@ -1,0 +1,106 @@
+package io.caravan.runtime.triggers;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.jcraft.jsch.ChannelSftp;
+import com.jcraft.jsch.JSch;
+import com.jcraft.jsch.JSchException;
+import com.jcraft.jsch.Session;
+import com.jcraft.jsch.SftpException;
+import io.caravan.runtime.connections.ConnectionStore;
+import io.caravan.runtime.execution.ExecutionEnded;
+import io.caravan.runtime.store.ExecutionRow;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What happens to a dropped file once its execution has ended: after success it is moved to
+ * {@code moveTo} (default {@code .done}, beside it), deleted or kept, as its trigger's
+ * {@code after} says; after a failure it is moved to {@code .error}. Done with JSch — the SFTP
+ * library camel-sftp runs on — because camel-sftp acts on a file only when its own exchange
+ * ends, which here is the intake, long before the execution does. Host keys are checked as for
+ * the intake.
+ */
+public final class FileDisposal implements ExecutionEnded {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FileDisposal.class);
+    private static final Set<String> SUCCEEDED = Set.of("SUCCESS", "PARTIAL_SUCCESS");
+
+    private final ConnectionStore connections;
+    private final ObjectMapper json;
+
+    public FileDisposal(ConnectionStore connections, ObjectMapper json) {
+        this.connections = connections;
+        this.json = json;
+    }
+
+    @Override
+    public void ended(ExecutionRow row, String status) {
+        JsonNode file;
+        try {
+            file = json.readTree(row.trigger()).path("file");
+        } catch (java.io.IOException e) {
+            return;
+        }
+        if (file.isMissingNode() || !file.has("connection") || !file.has("name")) {
+            return;
+        }
+        boolean succeeded = SUCCEEDED.contains(status);
+        String after = succeeded ? file.path("after").asText("move") : "move";
+        if (after.equals("keep")) {
+            return;
+        }
+        String directory = file.path("directory").asText();
+        String path = directory + "/" + file.path("name").asText();
+        String target = succeeded ? file.path("move_to").asText(".done") : ".error";
+        try {
+            apply(file.path("connection").asText(), path, after, target.startsWith("/") ? target : directory + "/" + target);
+            LOG.info("file {} of execution {} {}", path, row.id(), after.equals("delete") ? "deleted" : "moved to " + target);
+        } catch (JSchException | SftpException e) {
+            LOG.warn("file {} of execution {} left in place: {}", path, row.id(), e.getMessage());
+        }
+    }
+
+    private void apply(String connection, String path, String after, String targetDir) throws JSchException, SftpException {
+        ConnectionStore.Connection c = connections.open(connection)
+                .orElseThrow(() -> new JSchException("no connection '" + connection + "'"));
+        JSch jsch = new JSch();
+        Object known = c.config().get("knownHosts");
+        jsch.setKnownHosts(new ByteArrayInputStream((known == null ? "" : known.toString()).getBytes(StandardCharsets.UTF_8)));
+        if (c.secrets().get("privateKey") != null) {
+            String passphrase = c.secrets().get("passphrase");
+            jsch.addIdentity(connection, c.secrets().get("privateKey").getBytes(StandardCharsets.UTF_8), null,
+                    passphrase == null ? null : passphrase.getBytes(StandardCharsets.UTF_8));
+        }
+        int port = Integer.parseInt(String.valueOf(c.config().getOrDefault("port", 22)));
+        Session session = jsch.getSession(String.valueOf(c.config().get("username")), String.valueOf(c.config().get("host")), port);
+        session.setConfig("StrictHostKeyChecking", "yes");
+        if (c.secrets().get("password") != null) {
+            session.setPassword(c.secrets().get("password"));
+        }
+        session.connect(10_000);
+        try {
+            ChannelSftp sftp = (ChannelSftp) session.openChannel("sftp");
+            sftp.connect(10_000);
+            try {
+                if (after.equals("delete")) {
+                    sftp.rm(path);
+                    return;
+                }
+                try {
+                    sftp.stat(targetDir);
+                } catch (SftpException missing) {
+                    sftp.mkdir(targetDir);
+                }
+                sftp.rename(path, targetDir + "/" + path.substring(path.lastIndexOf('/') + 1));
+            } finally {
+                sftp.disconnect();
+            }
+        } finally {
+            session.disconnect();
+        }
+    }
+}
