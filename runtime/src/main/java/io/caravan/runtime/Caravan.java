@@ -264,6 +264,7 @@ public final class Caravan implements AutoCloseable {
             try {
                 connections.sync();
                 int count = jobs.loadAll();
+                ScheduleStore.start(camel);
                 resources.push(new JobSync(jobs, connections::sync, JOB_SYNC_PERIOD));
                 resources.push(new io.caravan.runtime.store.Housekeeping(db, java.time.Duration.ofMinutes(10)));
                 workers.start();
@@ -272,6 +273,8 @@ public final class Caravan implements AutoCloseable {
                 LOG.info("{} job(s) loaded", count);
             } catch (RuntimeException e) {
                 failure = e;
+            } catch (org.quartz.SchedulerException e) {
+                failure = new IllegalStateException("the schedules cannot start: " + e.getMessage(), e);
             } finally {
                 started.countDown();
             }

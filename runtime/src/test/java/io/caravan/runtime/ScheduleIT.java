@@ -108,7 +108,7 @@ class ScheduleIT {
 
     @Test
     void theStoreHoldsOneExecutionPerFire() throws Exception {
-        String fire = "'{\"type\": \"schedule\", \"cron\": \"0 * * * * ?\", \"scheduled_at\": \"2026-01-01T00:00:00Z\"}'";
+        String fire = "'{\"type\": \"schedule\", \"schedule\": 0, \"scheduled_at\": \"2026-01-01T00:00:00Z\"}'";
         String insert = "insert into executions (id, job_id, status, trigger, total_steps, context_path) values"
                 + " (gen_random_uuid(), 'any', 'QUEUED', " + fire + "::jsonb, 1, 'x')";
         node.sql(insert);

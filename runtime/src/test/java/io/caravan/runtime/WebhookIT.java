@@ -78,7 +78,7 @@ class WebhookIT {
     void unsignedForgedStaleOversizedAndUnknownCallsAreRefusedBeforeAnyRunStarts() throws Exception {
         String before = node.query("select count(*)::text from executions").get(0);
         HttpResponse<String> forged = standard("crm", "msg_2", Instant.now(), "{}", "whsec_" + Base64.getEncoder()
-                .encodeToString("another key".getBytes(StandardCharsets.UTF_8)));
+                .encodeToString("another key, long enough".getBytes(StandardCharsets.UTF_8)));
         assertThat(forged.statusCode()).isEqualTo(401);
         assertThat(forged.headers().firstValue("content-type")).hasValue("application/problem+json");
         assertThat(forged.body()).contains("no v1 signature in webhook-signature matches");

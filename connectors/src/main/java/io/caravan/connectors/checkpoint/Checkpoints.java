@@ -41,7 +41,7 @@ public final class Checkpoints {
         byte[] body;
         try {
             // secrets the steps used never reach the store, wherever they ended up in the data
-            body = execution.mask(json.writeValueAsString(execution.data())).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            body = json.writeValueAsBytes(execution.maskedData());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot serialise the context of execution " + execution.executionId(), e);
         }

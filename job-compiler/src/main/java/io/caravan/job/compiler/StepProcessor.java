@@ -105,8 +105,14 @@ final class StepProcessor<C> implements Processor {
             return;
         }
         // a kind's bug or an unforeseen failure: worth a stack trace (the rendered config is not logged, it may hold secrets)
-        LOG.warn("step {} of execution {} (job {}) failed with an unclassified {}", id, execution.executionId(),
-                execution.jobId(), e.getClass().getName(), e);
+        String shown = execution.mask(describe(e));
+        if (shown.equals(describe(e))) {
+            LOG.warn("step {} of execution {} (job {}) failed with an unclassified {}", id, execution.executionId(),
+                    execution.jobId(), e.getClass().getName(), e);
+        } else { // its message holds a secret: no stack trace, whose messages cannot be masked
+            LOG.warn("step {} of execution {} (job {}) failed with an unclassified {}: {}", id, execution.executionId(),
+                    execution.jobId(), e.getClass().getName(), shown);
+        }
         execution.fail(id, e.getClass().getSimpleName(), "step '" + id + "': " + item + describe(e),
                 step.continueOnError());
     }

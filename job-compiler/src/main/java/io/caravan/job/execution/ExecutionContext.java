@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.camel.Exchange;
 
 /**
@@ -157,6 +158,53 @@ public final class ExecutionContext {
         }
         texts.sort(java.util.Comparator.comparingInt(String::length).reversed()); // longer first: no partial leftovers
         this.masked = List.copyOf(texts);
+    }
+
+    /**
+     * The context as it may leave this process (its checkpoint): a copy in which secret values
+     * inside string values are masked — the data steps produced ({@code variables}, step
+     * outputs and errors, {@code params}, {@code webhook}, {@code files}), never keys or the
+     * bookkeeping (statuses, times, ids), which a short secret must not corrupt.
+     */
+    public Map<String, Object> maskedData() {
+        if (masked.isEmpty()) {
+            return data;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        data.forEach((key, value) -> out.put(key, switch (key) {
+            case "execution" -> value;
+            case "steps" -> maskedSteps(value);
+            default -> maskedValue(value);
+        }));
+        return out;
+    }
+
+    private Object maskedSteps(Object steps) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        ((Map<?, ?>) steps).forEach((id, state) -> {
+            Map<String, Object> step = new LinkedHashMap<>();
+            ((Map<?, ?>) state).forEach((k, v) -> step.put((String) k,
+                    Set.of("output", "error", "partial_output").contains((String) k) ? maskedValue(v) : v));
+            out.put((String) id, step);
+        });
+        return out;
+    }
+
+    private Object maskedValue(Object value) {
+        if (value instanceof String text) {
+            return mask(text);
+        }
+        if (value instanceof Map<?, ?> map) {
+            Map<Object, Object> out = new LinkedHashMap<>();
+            map.forEach((k, v) -> out.put(k, maskedValue(v)));
+            return out;
+        }
+        if (value instanceof List<?> list) {
+            List<Object> out = new java.util.ArrayList<>(list.size());
+            list.forEach(v -> out.add(maskedValue(v)));
+            return out;
+        }
+        return value;
     }
 
     /** The text with every secret value of this execution replaced by {@link #MASK}. */

@@ -15,6 +15,9 @@ import org.quartz.CronExpression;
 final class TriggerChecks {
 
     static final Set<String> MISFIRE = Set.of("skip", "fire-once");
+    static final int MIN_KEY_BYTES = 16;
+    private static final java.util.regex.Pattern STORED_SECRET =
+            java.util.regex.Pattern.compile("\\{\\{\\s*secrets\\.[A-Za-z][A-Za-z0-9_]*\\s*}}");
 
     private TriggerChecks() {
     }
@@ -45,14 +48,23 @@ final class TriggerChecks {
             at.add(".responseStep", "no step '" + step.asText() + "' in this job");
         }
         JsonNode secret = webhook.get("secret");
-        if (secret == null || !secret.isTextual() || secret.asText().isBlank()) {
+        String text = secret != null && secret.isTextual() ? secret.asText() : "";
+        if (text.isBlank()) {
             at.add(".secret", "a webhook needs a secret to check its callers' signatures");
-        } else if (secret.asText().startsWith("whsec_")) {
+        } else if (text.contains("{{")) {
+            if (!STORED_SECRET.matcher(text).matches()) {
+                at.add(".secret", "write the secret itself or exactly {{ secrets.<name> }}");
+            }
+        } else if (text.startsWith("whsec_")) {
             try {
-                java.util.Base64.getDecoder().decode(secret.asText().substring("whsec_".length()));
+                if (java.util.Base64.getDecoder().decode(text.substring("whsec_".length())).length < MIN_KEY_BYTES) {
+                    at.add(".secret", "a whsec_ secret must decode to at least " + MIN_KEY_BYTES + " bytes");
+                }
             } catch (IllegalArgumentException e) {
                 at.add(".secret", "a whsec_ secret must be base64 after the prefix");
             }
+        } else if (text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < MIN_KEY_BYTES) {
+            at.add(".secret", "must be at least " + MIN_KEY_BYTES + " bytes: a short secret can be guessed");
         }
         JsonNode respond = webhook.get("respond");
         if (respond != null && respond.isTextual() && !Set.of("async", "sync").contains(respond.asText())) {

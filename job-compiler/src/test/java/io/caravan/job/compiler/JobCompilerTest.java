@@ -191,6 +191,22 @@ class JobCompilerTest extends CompilerFixture {
         @SuppressWarnings("unchecked")
         Map<String, Object> error = (Map<String, Object>) execution.step("boom").get("error");
         assertThat((String) error.get("message")).doesNotContain("tok-12345").contains("***");
+        assertThat(execution.maskedData().toString()).doesNotContain("tok-12345");
+    }
+
+    @Test
+    void maskingLeavesKeysAndBookkeepingAloneEvenForASecretThatLooksLikeThem() throws Exception {
+        CompiledJob job = deploy("""
+            {"id": "orders", "steps": [{"id": "call", "type": "echo", "value": "{{ secrets.word }} and SUCCESS"}]}""");
+        ExecutionContext execution = ExecutionContext.start("exec-10", "orders", 3, null, Map.of(), listener);
+        execution.setSecrets(Map.of("word", "SUCCESS"));
+
+        run(job, execution);
+
+        Map<String, Object> masked = execution.maskedData();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> step = (Map<String, Object>) ((Map<String, Object>) masked.get("steps")).get("call");
+        assertThat(step).containsEntry("status", "SUCCESS").containsEntry("output", Map.of("value", "*** and ***"));
     }
 
     @Test

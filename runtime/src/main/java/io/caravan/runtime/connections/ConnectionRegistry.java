@@ -78,7 +78,6 @@ public final class ConnectionRegistry implements AutoCloseable {
         settings.put("type", c.type());
         configs.put(c.name(), Map.copyOf(settings));
         loaded.put(c.name(), c.updatedAt());
-        closePool(c.name());
         if (ConnectionKind.JDBC.type().equals(c.type())) {
             HikariDataSource pool;
             try {
@@ -89,7 +88,7 @@ public final class ConnectionRegistry implements AutoCloseable {
                 loaded.put(c.name(), Instant.EPOCH); // tried again at the next sync
                 return;
             }
-            pools.put(c.name(), pool);
+            HikariDataSource old = pools.put(c.name(), pool); // the new pool in place first, then the old one goes
             DelegatingDataSource bean = beans.get(c.name());
             if (bean == null) {
                 bean = new DelegatingDataSource(pool);
@@ -98,6 +97,11 @@ public final class ConnectionRegistry implements AutoCloseable {
             } else {
                 bean.setTargetDataSource(pool);
             }
+            if (old != null) {
+                old.close(); // a statement still running on it fails as a connection error, which steps may retry
+            }
+        } else {
+            closePool(c.name());
         }
         LOG.info("connection {} ({}) loaded", c.name(), c.type());
     }

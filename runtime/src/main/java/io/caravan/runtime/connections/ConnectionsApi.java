@@ -109,9 +109,10 @@ public final class ConnectionsApi {
         Map<String, Object> config = body.has("config")
                 ? json.convertValue(body.get("config"), new TypeReference<LinkedHashMap<String, Object>>() {
                 }) : Map.of();
+        // secrets are write-only: an update that leaves them out keeps the stored ones
         Map<String, String> secrets = body.has("secrets")
                 ? json.convertValue(body.get("secrets"), new TypeReference<LinkedHashMap<String, String>>() {
-                }) : Map.of();
+                }) : create ? Map.of() : store.open(name).map(ConnectionStore.Connection::secrets).orElse(Map.of());
         List<Problem> problems = new ArrayList<>();
         kind.required().stream().filter(f -> !config.containsKey(f)).sorted()
                 .forEach(f -> problems.add(new Problem("$.config." + f, "is required for a " + kind.type() + " connection")));
@@ -121,6 +122,11 @@ public final class ConnectionsApi {
         secrets.keySet().stream().filter(f -> !kind.secrets().contains(f)).sorted()
                 .forEach(f -> problems.add(new Problem("$.secrets." + f, "is not a secret field of a " + kind.type()
                         + " connection (" + String.join(", ", new java.util.TreeSet<>(kind.secrets())) + ")")));
+        Object url = config.get("url");
+        if (kind == ConnectionKind.JDBC && url != null && !safeJdbcUrl(url.toString())) {
+            problems.add(new Problem("$.config.url", "must be jdbc:postgresql://… without socketFactory, sslfactory,"
+                    + " sslhostnameverifier, sslpasswordcallback, authenticationPluginClassName or loggerFile"));
+        }
         if (!problems.isEmpty()) {
             throw ApiException.badRequest("the connection is not valid", problems);
         }
@@ -130,6 +136,14 @@ public final class ConnectionsApi {
         boolean created = store.save(name, kind.type(), config, secrets);
         registry.sync();
         reply(e, created ? 201 : 200, view(store.list().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow()));
+    }
+
+    /** A PostgreSQL URL whose parameters cannot make the driver load classes or write files. */
+    private static boolean safeJdbcUrl(String url) {
+        String lower = url.toLowerCase(java.util.Locale.ROOT);
+        return lower.startsWith("jdbc:postgresql://") && java.util.stream.Stream.of("socketfactory", "sslfactory",
+                "sslhostnameverifier", "sslpasswordcallback", "authenticationpluginclassname", "loggerfile")
+                .noneMatch(lower::contains);
     }
 
     private ObjectNode view(ConnectionStore.Connection c) {

@@ -218,12 +218,13 @@ final class ExecutionRunner {
             // the job's timeout bounds each run of the execution (a retry gets the full time again)
             context.setDeadline(Instant.now().plus(Duration.parse(job.job().timeout())));
         }
-        running.put(row.id(), new Running(context, claim.lease(), clock));
+        Running run = new Running(context, claim.lease(), clock);
+        running.put(row.id(), run);
         Exchange done;
         try {
             done = producer.send(job.endpointUri(), e -> e.setProperty(ExecutionContext.PROPERTY, context));
         } finally {
-            running.remove(row.id());
+            running.remove(row.id(), run); // not another worker's newer claim of the same execution
         }
         if (done.getException() != null) {
             brokeOff(claim, context, job.job().steps().size(), done.getException());

@@ -116,17 +116,18 @@ public final class ExecutionService {
                 throw e; // disabled or deleted: nothing to run
             }
             // no caller to tell: the fire is kept as a FAILED execution that says why
-            return failedFire(jobId, trigger, e);
+            return failedFire(jobId, trigger, "params",
+                    e.getMessage() + ": " + e.errors().stream().map(p -> p.path() + " " + p.message()).toList());
         }
     }
 
-    private java.util.Optional<UUID> failedFire(String jobId, Map<String, Object> trigger, ApiException e) {
+    /** Records a trigger's run that cannot run, as FAILED with the reason; empty when that fire is recorded already. */
+    public java.util.Optional<UUID> failedFire(String jobId, Map<String, Object> trigger, String type, String why) {
         JobRow row = jobs.get(jobId);
         UUID id = Ids.timeOrdered();
-        String why = e.getMessage() + ": " + e.errors().stream().map(p -> p.path() + " " + p.message()).toList();
         try {
             executions.insertFailed(id, jobId, row.currentVersion(), json.writeValueAsString(trigger),
-                    ObjectPaths.context(jobId, id.toString()), "params", why);
+                    ObjectPaths.context(jobId, id.toString()), type, why);
             return java.util.Optional.of(id);
         } catch (org.springframework.dao.DuplicateKeyException duplicate) {
             return java.util.Optional.empty();
@@ -149,6 +150,9 @@ public final class ExecutionService {
         if (!problems.isEmpty()) {
             throw ApiException.badRequest("job '" + jobId + "' has required parameters a webhook cannot give",
                     problems.list());
+        }
+        if (job.concurrency() != null && job.concurrency().effectiveLimit() != null) {
+            makeRoom(jobs.get(jobId)); // skip and cancel-oldest apply to webhooks too
         }
         UUID id = Ids.timeOrdered();
         try {

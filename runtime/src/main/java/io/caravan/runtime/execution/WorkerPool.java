@@ -194,7 +194,14 @@ public final class WorkerPool implements AutoCloseable {
 
     private void runClaimed(Claim claim, LeaseClock clock) throws Exception {
         String jobId = claim.row().jobId();
-        jobs.refresh(jobId);
+        try {
+            jobs.refresh(jobId);
+        } catch (RuntimeException e) { // the job could not be loaded here now (S3 away): not the execution's fault
+            LOG.warn("execution {} of job {} waits: the job cannot be loaded here: {}", claim.row().id(), jobId,
+                    e.getMessage());
+            store.postpone(claim.lease(), Duration.ofSeconds(5));
+            return;
+        }
         CompiledJob job = loaded.acquire(jobId);
         if (job == null) {
             if (loaded.current(jobId) == null && !loaded.reloading().contains(jobId)) {

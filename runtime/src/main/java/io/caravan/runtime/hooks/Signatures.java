@@ -30,20 +30,32 @@ public final class Signatures {
     private Signatures() {
     }
 
-    /** Why a request is refused, or null when its signature holds. */
-    public static String refusal(String dialect, byte[] secret, Map<String, String> headers, byte[] body, Instant now) {
+    /** The shortest signing key taken: anything shorter can be guessed or is a mistake (an empty secret). */
+    public static final int MIN_KEY_BYTES = 16;
+
+    /**
+     * Why a request is refused, or null when its signature holds. With no dialect named, a
+     * {@code whsec_} secret takes Standard Webhooks only: the same key in both dialects would let
+     * a captured Standard request be replayed as a GitHub one (whose signing input has no time).
+     */
+    public static String refusal(String dialect, String secret, Map<String, String> headers, byte[] body, Instant now) {
+        byte[] key = key(secret);
+        if (key.length < MIN_KEY_BYTES) {
+            return "the webhook's secret is shorter than " + MIN_KEY_BYTES + " bytes; no call is taken until it is changed";
+        }
         String standard = headers.get("webhook-signature");
         String github = headers.get("x-hub-signature-256");
         boolean wantsStandard = dialect == null || dialect.equals("standard");
-        boolean wantsGithub = dialect == null || dialect.equals("github");
+        boolean wantsGithub = dialect == null ? !secret.startsWith("whsec_") : dialect.equals("github");
         if (wantsStandard && standard != null) {
-            return standard(secret, headers, standard, body, now);
+            return standard(key, headers, standard, body, now);
         }
         if (wantsGithub && github != null) {
-            return github(secret, github, body) ? null : "the X-Hub-Signature-256 signature does not match";
+            return github(key, github, body) ? null : "the X-Hub-Signature-256 signature does not match";
         }
-        return "the request is not signed: expected " + (dialect == null ? "webhook-signature or X-Hub-Signature-256"
-                : dialect.equals("standard") ? "webhook-id, webhook-timestamp and webhook-signature" : "X-Hub-Signature-256");
+        return "the request is not signed: expected " + (wantsStandard && wantsGithub
+                ? "webhook-signature or X-Hub-Signature-256"
+                : wantsStandard ? "webhook-id, webhook-timestamp and webhook-signature" : "X-Hub-Signature-256");
     }
 
     /** The key of a secret: {@code whsec_} + base64, or the text's UTF-8 bytes. */
@@ -108,7 +120,7 @@ public final class Signatures {
     private static byte[] hmac(byte[] key, byte[] prefix, byte[] body) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key.length == 0 ? new byte[1] : key, "HmacSHA256"));
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
             mac.update(prefix);
             return mac.doFinal(body);
         } catch (GeneralSecurityException e) {

@@ -67,7 +67,7 @@ public final class WebhookIntake {
         HttpServerRequest request = exchange.getIn(HttpMessage.class).getRequest();
         byte[] body = exchange.getMessage().getBody(byte[].class);
         body = body == null ? new byte[0] : body;
-        CompiledJob job = loaded.current(jobId);
+        CompiledJob job = loaded.newest(jobId); // a disabled job's route may still be finishing a run
         TriggerSpec.Webhook hook = hook(jobId, job);
         if (body.length > MAX_BODY_BYTES) {
             throw new ApiException(413, "Content Too Large", "the body is " + body.length + " bytes; this webhook takes at most "
@@ -75,7 +75,7 @@ public final class WebhookIntake {
         }
         String secret = secret(jobId, hook.secret());
         Map<String, String> headers = lowerCase(request.headers());
-        String refusal = Signatures.refusal(hook.signature(), Signatures.key(secret), headers, body, Instant.now());
+        String refusal = Signatures.refusal(hook.signature(), secret, headers, body, Instant.now());
         if (refusal != null) {
             throw new ApiException(401, "Unauthorized", refusal, null);
         }
@@ -90,7 +90,10 @@ public final class WebhookIntake {
                 return;
             }
         }
-        String deliveryId = headers.getOrDefault("webhook-id", headers.get("x-github-delivery"));
+        // Standard Webhooks sign their id; GitHub's X-GitHub-Delivery is not signed, so a GitHub
+        // delivery is known by its signature: a replay of the same call is the same delivery
+        String deliveryId = headers.containsKey("webhook-signature") ? headers.get("webhook-id")
+                : "sha256:" + sha256(headers.getOrDefault("x-hub-signature-256", ""));
         Map<String, Object> trigger = new LinkedHashMap<>();
         trigger.put("type", "webhook");
         trigger.put("delivery_id", deliveryId);
@@ -139,6 +142,15 @@ public final class WebhookIntake {
                     + name + "', which is not set", null);
         }
         return value;
+    }
+
+    private static String sha256(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private record Cached(String value, long readAt) {

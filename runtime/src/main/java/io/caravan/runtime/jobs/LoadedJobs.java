@@ -37,10 +37,15 @@ public final class LoadedJobs {
         Consumer<Slot> pending;
         /** A thread is applying changes: no execution may enter meanwhile. */
         boolean swapping;
+        /** The latest definition given, swapped in or not; null once removed. */
+        CompiledJob newest;
     }
 
     /** Adds or replaces a job's route, now or when its running executions have ended. */
     public void install(CompiledJob job) {
+        synchronized (this) {
+            slots.computeIfAbsent(job.job().id(), id -> new Slot()).newest = job;
+        }
         change(job.job().id(), slot -> {
             addRoutes(job);
             slot.current = job;
@@ -49,6 +54,12 @@ public final class LoadedJobs {
 
     /** Removes a job's route, now or when its running executions have ended. */
     public void remove(String jobId) {
+        synchronized (this) {
+            Slot slot = slots.get(jobId);
+            if (slot != null) {
+                slot.newest = null;
+            }
+        }
         change(jobId, slot -> {
             removeRoute(jobId);
             slot.current = null;
@@ -117,6 +128,15 @@ public final class LoadedJobs {
             }
         });
         return ids;
+    }
+
+    /**
+     * The latest definition given for a job, even while its route still runs an older one (a
+     * swap waits for running executions): what triggers answer by. Null when removed.
+     */
+    public synchronized CompiledJob newest(String jobId) {
+        Slot slot = slots.get(jobId);
+        return slot == null ? null : slot.newest;
     }
 
     /** The compiled job loaded for an id, or null. */

@@ -135,16 +135,16 @@ public final class ExecutionStore {
         if (leases.isEmpty()) {
             return Set.of();
         }
-        Map<UUID, Integer> epochs = new java.util.HashMap<>();
-        leases.forEach(l -> epochs.put(l.executionId(), l.epoch()));
+        UUID[] ids = leases.stream().map(Lease::executionId).toArray(UUID[]::new);
+        Integer[] epochs = leases.stream().map(Lease::epoch).toArray(Integer[]::new);
         Set<UUID> held = new java.util.HashSet<>();
-        jdbc.query("update executions set lease_expires_at = now() + make_interval(secs => ?)"
-                + " where node_id = ? and status = 'RUNNING' and id = any(?) returning id, lease_epoch", rs -> {
-                    UUID id = rs.getObject(1, UUID.class);
-                    if (epochs.get(id) != null && epochs.get(id) == rs.getInt(2)) {
-                        held.add(id);
-                    }
-                }, (double) lease.toMillis() / 1000, nodeId, epochs.keySet().toArray(UUID[]::new));
+        // by (id, epoch): a renewal read before this node released or postponed a lease must not revive it
+        jdbc.query("update executions e set lease_expires_at = now() + make_interval(secs => ?)"
+                + " from unnest(?::uuid[], ?::int[]) as l(id, epoch)"
+                + " where e.id = l.id and e.lease_epoch = l.epoch and e.node_id = ? and e.status = 'RUNNING'"
+                + " and e.lease_expires_at > now() returning e.id", rs -> {
+                    held.add(rs.getObject(1, UUID.class));
+                }, (double) lease.toMillis() / 1000, ids, epochs, nodeId);
         return held;
     }
 

@@ -19,6 +19,14 @@ public final class ScheduleStore {
     private ScheduleStore() {
     }
 
+    /** Starts taking fires; call once the jobs are loaded. */
+    public static void start(org.apache.camel.CamelContext camel) throws org.quartz.SchedulerException {
+        org.quartz.Scheduler scheduler = camel.getComponent("quartz", QuartzComponent.class).getScheduler();
+        if (scheduler != null && !scheduler.isStarted()) {
+            scheduler.start();
+        }
+    }
+
     /**
      * The component, to register as {@code quartz}; Quartz's instance id is the node's id (they
      * must be unique anyway), so {@code qrtz_scheduler_state} names the nodes as Caravan does.
@@ -44,6 +52,9 @@ public final class ScheduleStore {
         q.setProperty("org.quartz.dataSource.caravan.maxConnections", "6");
         QuartzComponent quartz = new QuartzComponent();
         quartz.setProperties(q);
+        // started by Caravan once every job's schedule routes are loaded: a fire taken before
+        // would find no route here and be lost
+        quartz.setAutoStartScheduler(false);
         return quartz;
     }
 }

@@ -102,7 +102,7 @@ public final class Schedules implements JobTriggers {
             @Override
             public void configure() {
                 from(uri).routeId("job." + jobId + ".schedule." + index).routeGroup("schedules")
-                        .process(exchange -> fires.fire(jobId, schedule, exchange)).id(triggerName(jobId, index) + ".enqueue");
+                        .process(exchange -> fires.fire(jobId, index, schedule, exchange)).id(triggerName(jobId, index) + ".enqueue");
             }
         };
     }
