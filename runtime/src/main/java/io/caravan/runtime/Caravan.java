@@ -24,7 +24,6 @@ import io.caravan.runtime.connections.ConnectionsApi;
 import io.caravan.runtime.jobs.JobService;
 import io.caravan.runtime.secrets.MasterKey;
 import io.caravan.runtime.secrets.SecretStore;
-import io.caravan.runtime.jobs.JobSync;
 import io.caravan.runtime.triggers.ScheduleFires;
 import io.caravan.runtime.triggers.ScheduleStore;
 import io.caravan.runtime.triggers.Schedules;
@@ -198,6 +197,7 @@ public final class Caravan implements AutoCloseable {
         private JobService jobs;
         private WorkerPool workers;
         private ConnectionRegistry connections;
+        private ExecutionStore executions;
 
         Wiring(Database db, MinioClient minio, DataSource local, String dbUrl) {
             this.db = db;
@@ -224,7 +224,7 @@ public final class Caravan implements AutoCloseable {
                 resources.push(connections);
                 jobs = new JobService(new JobStore(db), objects, validator, new JobCompiler(kinds, expressions, json),
                         loaded, connections::names, json);
-                ExecutionStore executions = new ExecutionStore(db);
+                executions = new ExecutionStore(db);
                 SecretStore secrets = new SecretStore(db, sealer);
                 workers = new WorkerPool(executions, objects, loaded, jobs, camel.createProducerTemplate(), json,
                         config.nodeId(), config.workers(), config.leaseExpiry(), config.heartbeat(), secrets,
@@ -265,8 +265,17 @@ public final class Caravan implements AutoCloseable {
                 connections.sync();
                 int count = jobs.loadAll();
                 ScheduleStore.start(camel);
-                resources.push(new JobSync(jobs, connections::sync, JOB_SYNC_PERIOD));
-                resources.push(new io.caravan.runtime.store.Housekeeping(db, java.time.Duration.ofMinutes(10)));
+                // jobs and connections other nodes changed: a schedule fires on whichever node Quartz
+                // picks, and that node must have the job's route
+                resources.push(Periodic.every("caravan-job-sync", JOB_SYNC_PERIOD, () -> {
+                    connections.sync();
+                    int changed = jobs.sync();
+                    if (changed > 0) {
+                        LOG.info("{} job(s) changed by other nodes loaded here", changed);
+                    }
+                }));
+                resources.push(Periodic.every("caravan-housekeeping", java.time.Duration.ofMinutes(10),
+                        executions::purgeDeliveries));
                 workers.start();
                 resources.push(workers);
                 ready = true;

@@ -50,6 +50,9 @@ final class ExecutionRunner {
     private final io.caravan.runtime.secrets.SecretStore secrets;
     private final java.util.function.Supplier<Map<String, Object>> connections;
     private volatile ExecutionEnded ended = (row, status) -> { };
+    /** The secrets each loaded version reads; weak keys, so a replaced version's entry goes with it. */
+    private final Map<CompiledJob, java.util.Set<String>> secretRefs =
+            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 
     ExecutionRunner(ExecutionStore store, Checkpoints checkpoints, ProducerTemplate producer, ObjectMapper json,
             Map<UUID, Running> running, io.caravan.runtime.secrets.SecretStore secrets,
@@ -120,7 +123,8 @@ final class ExecutionRunner {
     /** Gives the context the connections' settings and the secrets its job reads; false when one is not set (then the execution FAILED here). */
     private boolean giveSecrets(Claim claim, CompiledJob job, ExecutionContext context) {
         context.setConnections(connections.get());
-        java.util.Set<String> names = io.caravan.runtime.secrets.SecretRefs.of(job.job(), json);
+        // found once per compiled version, not by serialising the job at every claim
+        java.util.Set<String> names = secretRefs.computeIfAbsent(job, j -> io.caravan.runtime.secrets.SecretRefs.of(j.job(), json));
         if (names.isEmpty()) {
             return true;
         }

@@ -81,23 +81,16 @@ public final class FileDrops implements JobTriggers {
 
     @Override
     public synchronized void removed(String jobId) {
-        int count = installed.getOrDefault(jobId, List.of()).size();
-        for (int i = 0; i < count; i++) {
-            String routeId = routeId(jobId, i);
-            try {
-                if (camel.getRoute(routeId) != null) {
-                    camel.getRouteController().stopRoute(routeId);
-                    camel.removeRoute(routeId);
-                }
-            } catch (Exception e) {
-                LOG.warn("route {} not removed: {}", routeId, e.getMessage());
-            }
+        try {
+            TriggerRoutes.remove(camel, jobId, "sftp", installed.getOrDefault(jobId, List.of()).size());
+        } catch (Exception e) {
+            LOG.warn("job {}: sftp routes not removed: {}", jobId, e.getMessage());
         }
         installed.remove(jobId);
     }
 
     private static String routeId(String jobId, int index) {
-        return "job." + jobId + ".sftp." + index;
+        return TriggerRoutes.id(jobId, "sftp", index);
     }
 
     private RouteBuilder route(String jobId, int index, TriggerSpec.Sftp trigger) throws Exception {

@@ -101,21 +101,14 @@ public final class Schedules implements JobTriggers {
         return new RouteBuilder() {
             @Override
             public void configure() {
-                from(uri).routeId("job." + jobId + ".schedule." + index).routeGroup("schedules")
+                from(uri).routeId(TriggerRoutes.id(jobId, "schedule", index)).routeGroup("schedules")
                         .process(exchange -> fires.fire(jobId, index, schedule, exchange)).id(triggerName(jobId, index) + ".enqueue");
             }
         };
     }
 
     private void removeRoutes(String jobId) throws Exception {
-        int count = installed.getOrDefault(jobId, List.of()).size();
-        for (int index = 0; index < count; index++) {
-            String routeId = "job." + jobId + ".schedule." + index;
-            if (camel.getRoute(routeId) != null) {
-                camel.getRouteController().stopRoute(routeId);
-                camel.removeRoute(routeId);
-            }
-        }
+        TriggerRoutes.remove(camel, jobId, "schedule", installed.getOrDefault(jobId, List.of()).size());
     }
 
     /** Unschedules the stored triggers of a job that are not wanted as they are. */
