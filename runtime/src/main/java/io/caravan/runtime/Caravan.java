@@ -24,6 +24,8 @@ import io.caravan.runtime.connections.ConnectionsApi;
 import io.caravan.runtime.jobs.JobService;
 import io.caravan.runtime.secrets.MasterKey;
 import io.caravan.runtime.secrets.SecretStore;
+import io.caravan.runtime.triggers.FileDisposal;
+import io.caravan.runtime.triggers.FileDropRepository;
 import io.caravan.runtime.triggers.ScheduleFires;
 import io.caravan.runtime.triggers.ScheduleStore;
 import io.caravan.runtime.triggers.Schedules;
@@ -198,6 +200,7 @@ public final class Caravan implements AutoCloseable {
         private WorkerPool workers;
         private ConnectionRegistry connections;
         private ExecutionStore executions;
+        private FileDisposal disposal;
 
         Wiring(Database db, MinioClient minio, DataSource local, String dbUrl) {
             this.db = db;
@@ -230,9 +233,10 @@ public final class Caravan implements AutoCloseable {
                         config.nodeId(), config.workers(), config.leaseExpiry(), config.heartbeat(), secrets,
                         connections::settings);
                 ExecutionService runs = new ExecutionService(jobs, executions, workers, json);
-                camel.getRegistry().bind(io.caravan.runtime.triggers.FileDrops.REPOSITORY,
-                        new io.caravan.runtime.triggers.FileDropRepository(db.dataSource()));
-                workers.setEnded(new io.caravan.runtime.triggers.FileDisposal(connectionStore, json));
+                FileDropRepository drops = new FileDropRepository(db.jdbc(), config.nodeId());
+                camel.getRegistry().bind(io.caravan.runtime.triggers.FileDrops.REPOSITORY, drops);
+                disposal = new FileDisposal(connectionStore, drops, json);
+                workers.setEnded(disposal);
                 jobs.setTriggers(io.caravan.runtime.jobs.JobTriggers.all(
                         new Schedules(camel, new ScheduleFires(runs, expressions)),
                         new io.caravan.runtime.triggers.FileDrops(camel, connectionStore, objects, runs)));
@@ -276,6 +280,7 @@ public final class Caravan implements AutoCloseable {
                 }));
                 resources.push(Periodic.every("caravan-housekeeping", java.time.Duration.ofMinutes(10),
                         executions::purgeDeliveries));
+                resources.push(Periodic.every("caravan-file-disposal", java.time.Duration.ofSeconds(15), disposal::sweep));
                 workers.start();
                 resources.push(workers);
                 ready = true;

@@ -93,6 +93,11 @@ public final class FileDrops implements JobTriggers {
         return TriggerRoutes.id(jobId, "sftp", index);
     }
 
+    /** A file's key in the repository: its job, trigger, name, size and time (a changed file is a new one). */
+    private static String key(String jobId, int index) {
+        return jobId + "/" + index + "/${file:name}-${file:size}-${file:modified}";
+    }
+
     private RouteBuilder route(String jobId, int index, TriggerSpec.Sftp trigger) throws Exception {
         ConnectionStore.Connection c = connections.open(trigger.connection())
                 .orElseThrow(() -> new IllegalStateException("no connection '" + trigger.connection() + "'"));
@@ -102,9 +107,13 @@ public final class FileDrops implements JobTriggers {
                 + "?username=" + c.config().get("username")
                 + (trigger.include() == null ? "" : "&antInclude=" + trigger.include())
                 + "&recursive=" + Boolean.TRUE.equals(trigger.recursive())
-                + "&readLock=changed&readLockCheckInterval=1000&readLockTimeout=20000"
-                + "&idempotent=true&idempotentRepository=#" + REPOSITORY
-                + "&idempotentKey=" + jobId + "/" + index + "/${file:name}-${file:size}-${file:modified}"
+                // stable: not changed for the last 2-3 s by the server's clock (its mtime has whole
+                // seconds); checked per file from its listing entry, not by watching each in turn
+                + "&readLock=changed&readLockMinAge=3000&readLockCheckInterval=1000&readLockTimeout=20000"
+                + "&fastExistsCheck=true"
+                + "&idempotent=true&idempotentRepository=#" + REPOSITORY + "&idempotentKey=" + key(jobId, index)
+                // a node takes a few files per poll, so the nodes of a cluster share a big drop
+                + "&maxMessagesPerPoll=10&shuffle=true"
                 + "&noop=true&stepwise=false&binary=true&delay=1000&autoCreate=false"
                 // downloaded to a local file first, then streamed to S3: never a whole file in memory,
                 // and the SFTP channel is free again for the next listing (a stream download holds it)
@@ -125,23 +134,34 @@ public final class FileDrops implements JobTriggers {
             @Override
             public void configure() {
                 from(endpoint).routeId(routeId(jobId, index)).routeGroup("file-drops")
-                        .process(exchange -> take(jobId, trigger, c.name(), exchange)).id(routeId(jobId, index) + ".enqueue");
+                        .process(exchange -> take(jobId, index, trigger, c.name(), exchange)).id(routeId(jobId, index) + ".enqueue");
             }
         };
     }
 
     /** Streams the file into S3 under a new execution's id, then enqueues that execution. */
-    private void take(String jobId, TriggerSpec.Sftp trigger, String connection, Exchange exchange) throws Exception {
+    private void take(String jobId, int index, TriggerSpec.Sftp trigger, String connection, Exchange exchange)
+            throws Exception {
         String name = exchange.getMessage().getHeader(Exchange.FILE_NAME_ONLY, String.class);
         String relative = exchange.getMessage().getHeader(Exchange.FILE_NAME, String.class);
-        long size = exchange.getMessage().getHeader(Exchange.FILE_LENGTH, Long.class);
+        long size = exchange.getMessage().getBody(java.io.File.class).length();
         Long modified = exchange.getMessage().getHeader(Exchange.FILE_LAST_MODIFIED, Long.class);
+        if (size != exchange.getMessage().getHeader(Exchange.FILE_LENGTH, Long.class)) {
+            // it grew between the listing and the download: what the key names is not what was read;
+            // rolled back, the file is listed and taken again once it is stable
+            LOG.info("job {}: file {} changed while being taken; it is taken again once it is stable", jobId, relative);
+            exchange.setRollbackOnly(true);
+            return;
+        }
         UUID id = Ids.timeOrdered();
         String key = ObjectPaths.context(jobId, id.toString()).replace("context.json", "files/" + name);
         try (InputStream in = exchange.getMessage().getBody(InputStream.class)) {
             objects.putStream(key, in, size, "application/octet-stream");
         }
         Map<String, Object> file = new LinkedHashMap<>();
+        // the same key the consumer recorded, so that the file's row and its execution find each other
+        file.put("key", exchange.getContext().resolveLanguage("simple").createExpression(key(jobId, index))
+                .evaluate(exchange, String.class));
         file.put("connection", connection);
         file.put("directory", trigger.directory());
         file.put("name", relative);

@@ -115,6 +115,19 @@ public final class Cluster implements AutoCloseable, AfterEachCallback, TestWatc
         return List.copyOf(nodes);
     }
 
+    /** Waits until every running node has loaded the job (nodes sync jobs made elsewhere every 2 s). */
+    public void awaitJobEverywhere(String jobId) throws IOException, InterruptedException {
+        for (NodeProcess node : nodes()) {
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (node.alive() && node.call("GET", "/api/v1/jobs/" + jobId + "/route", null).status() != 200) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("job " + jobId + " not loaded on " + node.nodeId() + " within 10 s");
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
     /** The shared PostgreSQL and S3. */
     public synchronized SharedServices services() {
         if (services == null) {

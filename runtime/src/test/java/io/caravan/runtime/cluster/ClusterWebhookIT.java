@@ -40,7 +40,7 @@ class ClusterWebhookIT {
         cluster.node(0).createJob("""
                 {"id": "shared", "triggers": [{"type": "webhook", "secret": "%s", "rateLimit": {"requests": 10, "per": "PT1H"}}],
                  "steps": [{"id": "say", "type": "log", "message": "hi"}]}""".formatted(SECRET));
-        awaitLoadedEverywhere("shared");
+        cluster.awaitJobEverywhere("shared");
 
         // 40 deliveries, alternating between the nodes, 8 at a time: 10 pass in all, not 10 per node
         ExecutorService pool = Executors.newFixedThreadPool(8);
@@ -66,7 +66,7 @@ class ClusterWebhookIT {
         cluster.node(0).createJob("""
                 {"id": "once", "triggers": [{"type": "webhook", "secret": "%s"}],
                  "steps": [{"id": "say", "type": "log", "message": "hi"}]}""".formatted(SECRET));
-        awaitLoadedEverywhere("once");
+        cluster.awaitJobEverywhere("once");
         List<Future<HttpResponse<String>>> both = new ArrayList<>();
         for (int round = 0; round < 10; round++) {
             String id = "twice-" + round;
@@ -80,17 +80,6 @@ class ClusterWebhookIT {
         pool.shutdown();
         assertThat(cluster.services().caravanDb().query("select count(*)::int as n from executions where job_id = 'once'")
                 .get(0).get("n")).as("10 deliveries, each sent to both nodes").isEqualTo(10);
-    }
-
-    /** Nodes load jobs made elsewhere within a sync period; a webhook answers 404 until then. */
-    private void awaitLoadedEverywhere(String jobId) throws Exception {
-        for (NodeProcess node : cluster.nodes()) {
-            long deadline = System.nanoTime() + 10_000_000_000L;
-            while (node.call("GET", "/api/v1/jobs/" + jobId + "/route", null).status() != 200) {
-                assertThat(System.nanoTime()).as("job loaded on " + node.nodeId()).isLessThan(deadline);
-                Thread.sleep(100);
-            }
-        }
     }
 
     private HttpResponse<String> send(NodeProcess node, String job, String id) throws Exception {
