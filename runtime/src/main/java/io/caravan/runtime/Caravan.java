@@ -236,13 +236,14 @@ public final class Caravan implements AutoCloseable {
                 FileDropRepository drops = new FileDropRepository(db.jdbc(), config.nodeId());
                 camel.getRegistry().bind(io.caravan.runtime.triggers.FileDrops.REPOSITORY, drops);
                 disposal = new FileDisposal(connectionStore, drops, json);
-                workers.setEnded(disposal);
+                io.caravan.runtime.hooks.SyncAnswers answers = new io.caravan.runtime.hooks.SyncAnswers(executions, objects, json);
+                workers.setEnded(io.caravan.runtime.execution.ExecutionEnded.all(answers, disposal));
                 jobs.setTriggers(io.caravan.runtime.jobs.JobTriggers.all(
                         new Schedules(camel, new ScheduleFires(runs, expressions)),
                         new io.caravan.runtime.triggers.FileDrops(camel, connectionStore, objects, runs)));
                 camel.addRoutes(new HookRoutes(new WebhookIntake(loaded, runs, secrets,
                         new io.caravan.runtime.hooks.RateLimits(db.dataSource()),
-                        new io.caravan.runtime.hooks.SyncAnswers(executions, objects, json), json), json));
+                        answers, json), json));
                 Tokens tokens = new Tokens(db);
                 generatedToken = tokens.seedAdmin(config.adminToken());
                 camel.addRoutes(new CheckpointRoute(objects, json));

@@ -156,6 +156,39 @@ class WebhookIT {
         assertThat(body.at("/output/total").asInt()).isEqualTo(42);
     }
 
+    @Test
+    void syncCallsBeyondTheBoundAreAnswered202AtOnceAndTheApiStaysResponsive() throws Exception {
+        assertThat(node.call("POST", "/api/v1/jobs", """
+                {"id": "slow-quote", "triggers": [{"type": "webhook", "secret": "%s", "respond": "sync"}],
+                 "steps": [{"id": "think", "type": "sql", "connection": "local", "query": "select pg_sleep(1.5)"}]}"""
+                .formatted(SECRET)).statusCode()).isEqualTo(201);
+        int calls = io.caravan.runtime.hooks.SyncAnswers.MAX_WAITING + 4;
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(calls);
+        var answers = new java.util.ArrayList<java.util.concurrent.Future<long[]>>();
+        for (int i = 0; i < calls; i++) {
+            String id = "slow-" + i;
+            answers.add(pool.submit(() -> {
+                long start = System.nanoTime();
+                int status = standard("slow-quote", id, Instant.now(), "{}", SECRET).statusCode();
+                return new long[] {status, (System.nanoTime() - start) / 1_000_000};
+            }));
+        }
+        Thread.sleep(500);
+        long start = System.nanoTime();
+        assertThat(node.call("GET", "/api/v1/jobs/slow-quote", null).statusCode()).isEqualTo(200);
+        assertThat((System.nanoTime() - start) / 1_000_000).as("the API answers while calls wait").isLessThan(1_000);
+        int waited = 0;
+        int atOnce = 0;
+        for (var answer : answers) {
+            long[] got = answer.get();
+            waited += got[0] == 200 ? 1 : 0;
+            atOnce += got[0] == 202 && got[1] < 1_500 ? 1 : 0;
+        }
+        pool.shutdown();
+        assertThat(waited).isEqualTo(io.caravan.runtime.hooks.SyncAnswers.MAX_WAITING);
+        assertThat(atOnce).as("beyond the bound: 202 with the id at once").isEqualTo(4);
+    }
+
     private HttpResponse<String> standard(String path, String id, Instant at, String body, String secret) throws Exception {
         long ts = at.getEpochSecond();
         Mac mac = Mac.getInstance("HmacSHA256");

@@ -7,4 +7,17 @@ public interface ExecutionEnded {
 
     /** The execution as claimed, and the status it ended with. */
     void ended(ExecutionRow row, String status);
+
+    /** All of {@code listeners}, in order; one that throws does not keep the others from being told. */
+    static ExecutionEnded all(ExecutionEnded... listeners) {
+        return (row, status) -> {
+            for (ExecutionEnded listener : listeners) {
+                try {
+                    listener.ended(row, status);
+                } catch (RuntimeException e) {
+                    org.slf4j.LoggerFactory.getLogger(ExecutionEnded.class).warn("after execution {}: {}", row.id(), e.getMessage());
+                }
+            }
+        };
+    }
 }

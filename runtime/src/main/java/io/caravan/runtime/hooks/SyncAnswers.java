@@ -14,13 +14,23 @@ import java.util.UUID;
 
 /**
  * The answer of a {@code respond: sync} webhook: waits (up to a bound) for its execution to end,
- * on whichever node it runs — by watching its row — then answers with the named step's output
- * from the checkpoint: 200 when the execution succeeded, 502 with the error when it did not, and
- * 202 with the id when it is still running at the bound.
+ * then answers with the named step's output from the checkpoint: 200 when the execution
+ * succeeded, 502 with the error when it did not, and 202 with the id when it is still running at
+ * the bound. An execution that ends on this node wakes its caller at once; one that runs on
+ * another node is seen by watching its row. Each waiting call holds one of the HTTP server's
+ * worker threads, so at most {@link #MAX_WAITING} wait at once: a call beyond that is answered
+ * 202 at once, like one that outlived the bound, and the API stays responsive.
  */
-public final class SyncAnswers {
+public final class SyncAnswers implements io.caravan.runtime.execution.ExecutionEnded {
+
+    /** Calls waiting at once on one node: well under Vert.x's 20 worker threads. */
+    public static final int MAX_WAITING = 12;
 
     private static final Set<String> ENDED = Set.of("SUCCESS", "PARTIAL_SUCCESS", "FAILED", "CANCELLED", "TIMED_OUT");
+    private static final long POLL_MILLIS = 200;
+
+    private final java.util.concurrent.Semaphore waiting = new java.util.concurrent.Semaphore(MAX_WAITING);
+    private final Map<UUID, java.util.concurrent.CountDownLatch> endings = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final ExecutionStore executions;
     private final Checkpoints checkpoints;
@@ -36,13 +46,36 @@ public final class SyncAnswers {
     public record Answer(int status, Map<String, Object> body) {
     }
 
-    Answer await(UUID id, String step, Duration bound) throws Exception {
-        long deadline = System.nanoTime() + bound.toNanos();
-        ExecutionRow row = executions.find(id).orElseThrow();
-        while (!ENDED.contains(row.status()) && System.nanoTime() < deadline) {
-            Thread.sleep(25);
-            row = executions.find(id).orElseThrow();
+    @Override
+    public void ended(ExecutionRow row, String status) {
+        java.util.concurrent.CountDownLatch latch = endings.get(row.id());
+        if (latch != null) {
+            latch.countDown();
         }
+    }
+
+    Answer await(UUID id, String step, Duration bound) throws Exception {
+        if (!waiting.tryAcquire()) {
+            return answer(id, step, executions.find(id).orElseThrow());
+        }
+        java.util.concurrent.CountDownLatch latch = new java.util.concurrent.CountDownLatch(1);
+        endings.put(id, latch);
+        try {
+            long deadline = System.nanoTime() + bound.toNanos();
+            ExecutionRow row = executions.find(id).orElseThrow();
+            while (!ENDED.contains(row.status()) && System.nanoTime() < deadline) {
+                latch.await(Math.min(POLL_MILLIS, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)),
+                        java.util.concurrent.TimeUnit.MILLISECONDS);
+                row = executions.find(id).orElseThrow();
+            }
+            return answer(id, step, row);
+        } finally {
+            endings.remove(id);
+            waiting.release();
+        }
+    }
+
+    private Answer answer(UUID id, String step, ExecutionRow row) throws Exception {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("id", id.toString());
         body.put("status", row.status());
