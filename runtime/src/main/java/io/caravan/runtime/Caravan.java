@@ -225,14 +225,15 @@ public final class Caravan implements AutoCloseable {
                 ConnectionStore connectionStore = new ConnectionStore(db, sealer, json);
                 connections = new ConnectionRegistry(connectionStore, camel, local != null);
                 resources.push(connections);
-                jobs = new JobService(new JobStore(db), objects, validator, new JobCompiler(kinds, expressions, json),
+                JobStore jobStore = new JobStore(db);
+                jobs = new JobService(jobStore, objects, validator, new JobCompiler(kinds, expressions, json),
                         loaded, connections::names, json);
                 executions = new ExecutionStore(db);
                 SecretStore secrets = new SecretStore(db, sealer);
                 workers = new WorkerPool(executions, objects, loaded, jobs, camel.createProducerTemplate(), json,
                         config.nodeId(), config.workers(), config.leaseExpiry(), config.heartbeat(), secrets,
                         connections::settings);
-                ExecutionService runs = new ExecutionService(jobs, executions, workers, json);
+                ExecutionService runs = new ExecutionService(jobs, executions, workers, secrets.params(), json);
                 FileDropRepository drops = new FileDropRepository(db.jdbc(), config.nodeId());
                 camel.getRegistry().bind(io.caravan.runtime.triggers.FileDrops.REPOSITORY, drops);
                 disposal = new FileDisposal(connectionStore, drops, json);
@@ -247,10 +248,16 @@ public final class Caravan implements AutoCloseable {
                 Tokens tokens = new Tokens(db);
                 generatedToken = tokens.seedAdmin(config.adminToken());
                 camel.addRoutes(new CheckpointRoute(objects, json));
-                camel.addRoutes(new ApiRoutes(new Handlers(jobs, runs, executions, objects, camel, validator.schema(), json,
-                        () -> io.caravan.runtime.nodes.NodeHeartbeat.list(db)),
+                io.caravan.runtime.bundles.Bundles bundles = new io.caravan.runtime.bundles.Bundles(jobs, connectionStore, json);
+                camel.addRoutes(new ApiRoutes(new ApiRoutes.Features(
+                        new Handlers(jobs, runs, executions, objects, camel, validator.schema(), json,
+                                () -> io.caravan.runtime.nodes.NodeHeartbeat.list(db)),
                         new io.caravan.runtime.secrets.SecretsApi(secrets, json),
-                        new ConnectionsApi(connectionStore, connections, jobs::jobsUsing, json), tokens, json, () -> ready));
+                        new ConnectionsApi(connectionStore, connections, jobs::jobsUsing, json),
+                        new io.caravan.runtime.jobs.VersionsApi(jobs, jobStore, json),
+                        new io.caravan.runtime.bundles.BundlesApi(bundles, new io.caravan.runtime.bundles.BundleImport(
+                                bundles, jobs, connectionStore, connections, secrets, json), json)),
+                        tokens, json, () -> ready));
             } catch (Exception e) {
                 throw new IllegalStateException("cannot wire Caravan: " + e.getMessage(), e);
             }

@@ -86,6 +86,40 @@ class SecretsIT {
     }
 
     @Test
+    void aSecretParameterIsSealedInTheRowShownMaskedAndGivenBackWhenTheRunContinues() throws Exception {
+        String password = "Param-Pass-7781";
+        assertThat(node.call("POST", "/api/v1/jobs", """
+                {"id": "secret-param", "params": {"password": {"type": "string", "secret": true, "required": true},
+                                                   "user": {"type": "string", "default": "etl"}},
+                 "defaults": {"retry": {"attempts": 1}},
+                 "steps": [
+                  {"id": "copy", "type": "set", "variables": {"copy": "{{ params.password }}"}},
+                  {"id": "flaky", "type": "http", "url": "%s"},
+                  {"id": "call", "type": "http", "url": "%s", "headers": {"Authorization": "Basic {{ params.password }}"}},
+                  {"id": "say", "type": "log", "message": "{{ params.user }}:{{ params.password }}"}]}"""
+                .formatted(stub.url("/once/secret-param"), stub.url("/echo"))).statusCode()).isEqualTo(201);
+        String id = node.run("secret-param", "{\"password\": \"" + password + "\"}");
+        assertThat(node.awaitEnd(id).get("status").asText()).as("the flaky step fails the first run").isEqualTo("FAILED");
+        assertThat(node.call("POST", "/api/v1/executions/" + id + "/retry", null).statusCode()).isEqualTo(202);
+        JsonNode done = node.awaitEnd(id);
+        assertThat(done.get("status").asText()).isEqualTo("SUCCESS");
+        assertThat(stub.lastAuthorization).as("the value, given back from the row when the run continued from its checkpoint")
+                .isEqualTo("Basic " + password);
+
+        assertThat(done.at("/params/password").asText()).isEqualTo("***");
+        assertThat(done.at("/params/user").asText()).isEqualTo("etl");
+        JsonNode context = node.object(done.get("context_path").asText());
+        assertThat(context.at("/params/password").asText()).isEqualTo("***");
+        assertThat(context.at("/steps/say/output/message").asText()).isEqualTo("etl:***");
+        assertThat(context.toString()).doesNotContain(password);
+        String row = String.join(" ", node.query("select params::text from executions where id = ?::uuid", id));
+        assertThat(row).contains("$sealed").doesNotContain(password)
+                .doesNotContain(java.util.Base64.getEncoder().encodeToString(password.getBytes(StandardCharsets.UTF_8)));
+        assertThat(node.call("GET", "/api/v1/executions/" + id, null).body()).doesNotContain(password);
+        assertThat(log.toString()).contains("etl:***").doesNotContain(password);
+    }
+
+    @Test
     void aJobReadingASecretThatIsNotSetFailsBeforeAnyStepNamingIt() throws Exception {
         assertThat(node.call("POST", "/api/v1/jobs", """
                 {"id": "needs-secret", "steps": [{"id": "say", "type": "log", "message": "{{ secrets.notSet }}"}]}""")

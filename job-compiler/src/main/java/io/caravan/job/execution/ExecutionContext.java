@@ -146,8 +146,20 @@ public final class ExecutionContext {
      */
     public void setSecrets(Map<String, String> values) {
         this.secrets = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(values));
-        List<String> texts = new java.util.ArrayList<>();
-        for (String value : values.values()) {
+        mask(values.values());
+    }
+
+    /**
+     * Masks these values too, like the secrets' (the values of parameters declared secret):
+     * in the checkpoint, error messages and log lines.
+     */
+    public void maskAlso(java.util.Collection<String> values) {
+        mask(values);
+    }
+
+    private void mask(java.util.Collection<String> values) {
+        List<String> texts = new java.util.ArrayList<>(masked);
+        for (String value : values) {
             if (value != null && value.length() >= 4) {
                 texts.add(value);
                 String escaped = new String(com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsString(value));
@@ -157,7 +169,15 @@ public final class ExecutionContext {
             }
         }
         texts.sort(java.util.Comparator.comparingInt(String::length).reversed()); // longer first: no partial leftovers
-        this.masked = List.copyOf(texts);
+        this.masked = texts.stream().distinct().toList();
+    }
+
+    /**
+     * Puts back the run's parameters as given, over those of a checkpoint — in which secret ones
+     * were masked — when the execution continues from it.
+     */
+    public void restoreParams(Map<String, Object> params) {
+        data.put("params", new LinkedHashMap<>(params));
     }
 
     /**

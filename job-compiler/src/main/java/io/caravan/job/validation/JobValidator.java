@@ -29,6 +29,7 @@ public final class JobValidator {
     private final ObjectNode schemaNode;
     private final JsonSchema schema;
     private final SemanticChecks semantics;
+    private final io.caravan.job.params.ParamBinder params;
     private final SchemaMessages messages;
 
     public JobValidator(StepKinds kinds, Expressions expressions, ObjectMapper json) {
@@ -41,6 +42,7 @@ public final class JobValidator {
                 .build();
         this.schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(schemaNode, config);
         this.semantics = new SemanticChecks(kinds, expressions, json);
+        this.params = new io.caravan.job.params.ParamBinder(json);
         this.messages = new SchemaMessages(schemaNode);
     }
 
@@ -65,6 +67,13 @@ public final class JobValidator {
         }
         if (document != null && document.isObject()) {
             semantics.check((ObjectNode) document, connections, problems);
+        }
+        if (problems.isEmpty()) {
+            try {
+                params.declarations(json.treeToValue(document, JobDefinition.class), problems);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
+                problems.add("", "cannot be read: " + e.getMessage());
+            }
         }
         return problems.list();
     }

@@ -86,7 +86,7 @@ class SemanticChecksTest {
     void aCorrectJobHasNoProblem() {
         String job = """
             {"id": "nightly-orders", "name": "Nightly",
-             "params": {"date": {"type": "string", "format": "date", "required": true},
+             "params": {"date": {"type": "string", "format": "date", "required": true, "default": "2026-01-01"},
                         "limit": {"type": "integer", "default": 1000, "minimum": 1}},
              "triggers": [{"type": "schedule", "cron": "0 0 2 * * ?", "params": {"date": "{{ trigger.date }}"}},
                           {"type": "webhook", "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "rateLimit": {"requests": 100, "per": "PT1M"}}],

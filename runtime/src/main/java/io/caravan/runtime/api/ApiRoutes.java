@@ -19,19 +19,27 @@ public final class ApiRoutes extends RouteBuilder {
     private static final Logger LOG = LoggerFactory.getLogger(ApiRoutes.class);
     static final String PROBLEM_JSON = "application/problem+json";
 
+    /** The handlers of the API's features. */
+    public record Features(Handlers handlers, io.caravan.runtime.secrets.SecretsApi secrets,
+            io.caravan.runtime.connections.ConnectionsApi connections, io.caravan.runtime.jobs.VersionsApi versions,
+            io.caravan.runtime.bundles.BundlesApi bundles) {
+    }
+
     private final Handlers handlers;
     private final io.caravan.runtime.secrets.SecretsApi secrets;
     private final io.caravan.runtime.connections.ConnectionsApi connections;
+    private final io.caravan.runtime.jobs.VersionsApi versions;
+    private final io.caravan.runtime.bundles.BundlesApi bundles;
     private final Tokens tokens;
     private final ObjectMapper json;
     private final BooleanSupplier ready;
 
-    public ApiRoutes(Handlers handlers, io.caravan.runtime.secrets.SecretsApi secrets,
-            io.caravan.runtime.connections.ConnectionsApi connections, Tokens tokens, ObjectMapper json,
-            BooleanSupplier ready) {
-        this.connections = connections;
-        this.handlers = handlers;
-        this.secrets = secrets;
+    public ApiRoutes(Features features, Tokens tokens, ObjectMapper json, BooleanSupplier ready) {
+        this.handlers = features.handlers();
+        this.secrets = features.secrets();
+        this.connections = features.connections();
+        this.versions = features.versions();
+        this.bundles = features.bundles();
         this.tokens = tokens;
         this.json = json;
         this.ready = ready;
@@ -54,10 +62,18 @@ public final class ApiRoutes extends RouteBuilder {
         rest("/api/v1").produces("application/json")
                 .post("/jobs/validate").to("direct:api.jobs.validate")
                 .post("/jobs").to("direct:api.jobs.create")
+                .post("/jobs/export").to("direct:api.bundles.export")
+                .post("/jobs/import").to("direct:api.bundles.import")
                 .get("/jobs").to("direct:api.jobs.list")
                 .get("/jobs/{id}").to("direct:api.jobs.get")
                 .put("/jobs/{id}").to("direct:api.jobs.update")
                 .patch("/jobs/{id}").to("direct:api.jobs.patch")
+                .get("/jobs/{id}/versions").to("direct:api.versions.list")
+                .get("/jobs/{id}/versions/{version}").to("direct:api.versions.get")
+                .get("/jobs/{id}/diff").to("direct:api.versions.diff")
+                .post("/jobs/{id}/rollback").to("direct:api.versions.rollback")
+                .put("/jobs/{id}/tags/{tag}").to("direct:api.versions.tag")
+                .delete("/jobs/{id}/tags/{tag}").to("direct:api.versions.untag")
                 .delete("/jobs/{id}").to("direct:api.jobs.delete")
                 .get("/jobs/{id}/route").produces("application/yaml").to("direct:api.jobs.route")
                 .post("/jobs/{id}/executions").to("direct:api.executions.create")
@@ -88,6 +104,14 @@ public final class ApiRoutes extends RouteBuilder {
         handle("api.jobs.patch", handlers::patchJob);
         handle("api.jobs.delete", handlers::deleteJob);
         handle("api.jobs.route", handlers::route);
+        handle("api.bundles.export", bundles::export);
+        handle("api.bundles.import", bundles::importBundle);
+        handle("api.versions.list", versions::list);
+        handle("api.versions.get", versions::get);
+        handle("api.versions.diff", versions::diff);
+        handle("api.versions.rollback", versions::rollback);
+        handle("api.versions.tag", versions::tag);
+        handle("api.versions.untag", versions::untag);
         handle("api.executions.create", handlers::run);
         handle("api.executions.list", handlers::listExecutions);
         handle("api.executions.get", handlers::getExecution);
@@ -125,7 +149,9 @@ public final class ApiRoutes extends RouteBuilder {
         String header = exchange.getMessage().getHeader("Authorization", String.class);
         String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).strip() : null;
         exchange.getMessage().removeHeader("Authorization");
-        if (!tokens.isValid(token)) {
+        String holder = tokens.holder(token);
+        exchange.setProperty(Tokens.HOLDER, holder);
+        if (holder == null) {
             // an exception thrown in an interceptor escapes the route's onException, so answer here
             problem(exchange, ApiException.unauthorized(token == null
                     ? "send Authorization: Bearer <token>" : "the token is not valid"));

@@ -64,9 +64,15 @@ public final class Handlers {
     }
 
     void createJob(Exchange e) throws Exception {
-        JobRow row = jobs.create(body(e), "admin");
+        JobRow row = jobs.create(body(e), change(e));
         e.getMessage().setHeader("Location", "/api/v1/jobs/" + row.id());
         reply(e, 201, views.job(row, null));
+    }
+
+    /** The author (the token's name) and the {@code ?message=} of a change. */
+    private static io.caravan.runtime.store.JobStore.Change change(Exchange e) {
+        return new io.caravan.runtime.store.JobStore.Change(Tokens.holderOf(e),
+                e.getMessage().getHeader("message", String.class));
     }
 
     void listJobs(Exchange e) throws Exception {
@@ -88,7 +94,7 @@ public final class Handlers {
     }
 
     void updateJob(Exchange e) throws Exception {
-        reply(e, 200, views.job(jobs.update(jobId(e), body(e), "admin"), null));
+        reply(e, 200, views.job(jobs.update(jobId(e), body(e), change(e)), null));
     }
 
     /**
@@ -106,7 +112,7 @@ public final class Handlers {
         com.fasterxml.jackson.databind.node.ObjectNode document =
                 (com.fasterxml.jackson.databind.node.ObjectNode) jobs.definition(jobs.get(id)).deepCopy();
         document.put("enabled", patch.get("enabled").booleanValue());
-        reply(e, 200, views.job(jobs.update(id, document, "admin"), null));
+        reply(e, 200, views.job(jobs.update(id, document, change(e)), null));
     }
 
     void deleteJob(Exchange e) {
@@ -220,29 +226,7 @@ public final class Handlers {
 
     /** The request's JSON object; anything else is a 400 (415 for a form). */
     private JsonNode body(Exchange e) {
-        String type = e.getMessage().getHeader(Exchange.CONTENT_TYPE, "", String.class);
-        if (type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/")) {
-            throw new ApiException(415, "Unsupported Media Type", "send the body as JSON with Content-Type: application/json",
-                    List.of(new Problem("$", "is " + type + ", not JSON")));
-        }
-        String text = e.getMessage().getBody(String.class);
-        if (text == null || text.isBlank()) {
-            throw ApiException.badRequest("the request needs a JSON body", List.of(new Problem("$", "is empty")));
-        }
-        try {
-            JsonNode node = json.reader().with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                    .readTree(text);
-            if (!node.isObject()) {
-                throw ApiException.badRequest("the body must be a JSON object",
-                        List.of(new Problem("$", "must be an object, got " + node.getNodeType().name().toLowerCase())));
-            }
-            return node;
-        } catch (JsonProcessingException bad) {
-            var at = bad.getLocation();
-            String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-            throw ApiException.badRequest("the body is not valid JSON" + where,
-                    List.of(new Problem("$", "malformed JSON" + where + ": " + bad.getOriginalMessage())));
-        }
+        return Requests.body(e, json, false);
     }
 
     private void reply(Exchange e, int status, JsonNode body) throws JsonProcessingException {

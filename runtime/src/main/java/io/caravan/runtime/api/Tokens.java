@@ -18,8 +18,14 @@ public final class Tokens {
     private static final long CACHE_MILLIS = 30_000;
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    /** The exchange property that holds the name of the token a call was made with. */
+    public static final String HOLDER = "caravan.tokenHolder";
+
     private final Database db;
-    private final Map<String, Long> verified = new ConcurrentHashMap<>();
+    private final Map<String, Verified> verified = new ConcurrentHashMap<>();
+
+    private record Verified(String name, long at) {
+    }
 
     public Tokens(Database db) {
         this.db = db;
@@ -51,24 +57,29 @@ public final class Tokens {
                 + (replace ? "update set token_hash = excluded.token_hash, revoked_at = null" : "nothing"), id, id, hash);
     }
 
-    /** Whether a presented token is valid now. */
-    public boolean isValid(String token) {
+    /** Who made a call: the name of the token it came with. */
+    public static String holderOf(org.apache.camel.Exchange e) {
+        return e.getProperty(HOLDER, "unknown", String.class);
+    }
+
+    /** The name of a presented token when it is valid now, else null. */
+    public String holder(String token) {
         if (token == null || token.isEmpty()) {
-            return false;
+            return null;
         }
         byte[] hash = hash(token);
         String key = Base64.getEncoder().encodeToString(hash);
-        Long at = verified.get(key);
-        if (at != null && System.currentTimeMillis() - at < CACHE_MILLIS) {
-            return true;
+        Verified seen = verified.get(key);
+        if (seen != null && System.currentTimeMillis() - seen.at() < CACHE_MILLIS) {
+            return seen.name();
         }
-        boolean valid = db.jdbc().query("select token_hash from api_tokens where token_hash = ? and revoked_at is null"
-                + " and (expires_at is null or expires_at > now())", (rs, n) -> rs.getBytes(1), (Object) hash)
-                .stream().anyMatch(stored -> MessageDigest.isEqual(stored, hash));
-        if (valid) {
-            verified.put(key, System.currentTimeMillis());
+        String name = db.jdbc().query("select token_hash, name from api_tokens where token_hash = ? and revoked_at is null"
+                + " and (expires_at is null or expires_at > now())", (rs, n) -> MessageDigest.isEqual(rs.getBytes(1), hash)
+                ? rs.getString(2) : null, (Object) hash).stream().filter(java.util.Objects::nonNull).findFirst().orElse(null);
+        if (name != null) {
+            verified.put(key, new Verified(name, System.currentTimeMillis()));
         }
-        return valid;
+        return name;
     }
 
     private static byte[] hash(String token) {

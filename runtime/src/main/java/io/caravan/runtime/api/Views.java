@@ -47,7 +47,7 @@ final class Views {
         node.put("status", row.status());
         node.put("priority", row.priority());
         node.set("trigger", read(row.trigger()));
-        node.set("params", read(row.params()));
+        node.set("params", params(row.params()));
         node.put("progress", row.progress());
         node.put("current_step", row.currentStep());
         node.put("context_path", row.contextPath());
@@ -93,6 +93,14 @@ final class Views {
             errors.addObject().putNull("step").put("type", row.errorType()).put("message", row.errorMessage());
         }
         node.set("errors", errors);
+    }
+
+    /** A run's parameters; secret ones, sealed in the row, as {@code ***}. */
+    @SuppressWarnings("unchecked")
+    private JsonNode params(String text) {
+        JsonNode stored = read(text);
+        return stored.isObject() ? json.valueToTree(io.caravan.runtime.secrets.SecretParams.shown(
+                json.convertValue(stored, Map.class))) : stored;
     }
 
     private JsonNode read(String text) {

@@ -75,6 +75,38 @@ public final class ConnectionsApi {
         e.getMessage().setBody(null);
     }
 
+    /**
+     * What is wrong with a connection: its name, type, required and unknown settings, secret
+     * fields, a jdbc URL that could load classes or write files; each problem at its path.
+     */
+    public static List<Problem> problems(String name, String type, Map<String, Object> config, java.util.Set<String> secretFields) {
+        List<Problem> problems = new ArrayList<>();
+        if (!NAME.matcher(name).matches() || name.equals(ConnectionRegistry.LOCAL)) {
+            problems.add(new Problem("$.name", "'" + name
+                    + "' must be a letter, then letters, digits or _ ('local' is the embedded database's)"));
+        }
+        ConnectionKind kind = ConnectionKind.of(type);
+        if (kind == null) {
+            problems.add(new Problem("$.type", "must be one of "
+                    + java.util.Arrays.stream(ConnectionKind.values()).map(ConnectionKind::type).toList()));
+            return problems;
+        }
+        kind.required().stream().filter(f -> !config.containsKey(f)).sorted()
+                .forEach(f -> problems.add(new Problem("$.config." + f, "is required for a " + kind.type() + " connection")));
+        config.keySet().stream().filter(f -> !kind.required().contains(f) && !kind.optional().contains(f)).sorted()
+                .forEach(f -> problems.add(new Problem("$.config." + f, kind.secrets().contains(f)
+                        ? "is secret: give it under secrets" : "is not a setting of a " + kind.type() + " connection")));
+        secretFields.stream().filter(f -> !kind.secrets().contains(f)).sorted()
+                .forEach(f -> problems.add(new Problem("$.secrets." + f, "is not a secret field of a " + kind.type()
+                        + " connection (" + String.join(", ", new java.util.TreeSet<>(kind.secrets())) + ")")));
+        Object url = config.get("url");
+        if (kind == ConnectionKind.JDBC && url != null && !safeJdbcUrl(url.toString())) {
+            problems.add(new Problem("$.config.url", "must be jdbc:postgresql://… without socketFactory, sslfactory,"
+                    + " sslhostnameverifier, sslpasswordcallback, authenticationPluginClassName or loggerFile"));
+        }
+        return problems;
+    }
+
     /** Tries the connection: a jdbc one opens a session and runs {@code select 1}. */
     public void test(Exchange e) throws Exception {
         String name = name(e);
@@ -97,15 +129,6 @@ public final class ConnectionsApi {
     }
 
     private void save(Exchange e, String name, JsonNode body, boolean create) throws Exception {
-        if (!NAME.matcher(name).matches() || name.equals(ConnectionRegistry.LOCAL)) {
-            throw ApiException.badRequest("not a connection name", List.of(new Problem("$.name", "'" + name
-                    + "' must be a letter, then letters, digits or _ ('local' is the embedded database's)")));
-        }
-        ConnectionKind kind = ConnectionKind.of(body.path("type").asText(""));
-        if (kind == null) {
-            throw ApiException.badRequest("unknown connection type", List.of(new Problem("$.type", "must be one of "
-                    + java.util.Arrays.stream(ConnectionKind.values()).map(ConnectionKind::type).toList())));
-        }
         Map<String, Object> config = body.has("config")
                 ? json.convertValue(body.get("config"), new TypeReference<LinkedHashMap<String, Object>>() {
                 }) : Map.of();
@@ -113,23 +136,11 @@ public final class ConnectionsApi {
         Map<String, String> secrets = body.has("secrets")
                 ? json.convertValue(body.get("secrets"), new TypeReference<LinkedHashMap<String, String>>() {
                 }) : create ? Map.of() : store.open(name).map(ConnectionStore.Connection::secrets).orElse(Map.of());
-        List<Problem> problems = new ArrayList<>();
-        kind.required().stream().filter(f -> !config.containsKey(f)).sorted()
-                .forEach(f -> problems.add(new Problem("$.config." + f, "is required for a " + kind.type() + " connection")));
-        config.keySet().stream().filter(f -> !kind.required().contains(f) && !kind.optional().contains(f)).sorted()
-                .forEach(f -> problems.add(new Problem("$.config." + f, kind.secrets().contains(f)
-                        ? "is secret: give it under secrets" : "is not a setting of a " + kind.type() + " connection")));
-        secrets.keySet().stream().filter(f -> !kind.secrets().contains(f)).sorted()
-                .forEach(f -> problems.add(new Problem("$.secrets." + f, "is not a secret field of a " + kind.type()
-                        + " connection (" + String.join(", ", new java.util.TreeSet<>(kind.secrets())) + ")")));
-        Object url = config.get("url");
-        if (kind == ConnectionKind.JDBC && url != null && !safeJdbcUrl(url.toString())) {
-            problems.add(new Problem("$.config.url", "must be jdbc:postgresql://… without socketFactory, sslfactory,"
-                    + " sslhostnameverifier, sslpasswordcallback, authenticationPluginClassName or loggerFile"));
-        }
+        List<Problem> problems = problems(name, body.path("type").asText(""), config, secrets.keySet());
         if (!problems.isEmpty()) {
             throw ApiException.badRequest("the connection is not valid", problems);
         }
+        ConnectionKind kind = ConnectionKind.of(body.path("type").asText(""));
         if (create && store.list().stream().anyMatch(c -> c.name().equals(name))) {
             throw ApiException.conflict("a connection named '" + name + "' exists already");
         }
@@ -157,15 +168,7 @@ public final class ConnectionsApi {
     }
 
     private JsonNode body(Exchange e) {
-        try {
-            JsonNode body = json.readTree(e.getMessage().getBody(String.class));
-            if (body != null && body.isObject()) {
-                return body;
-            }
-        } catch (Exception bad) {
-            // answered below
-        }
-        throw ApiException.badRequest("send a JSON object {name, type, config, secrets}", null);
+        return io.caravan.runtime.api.Requests.body(e, json, false);
     }
 
     private static String name(Exchange e) {

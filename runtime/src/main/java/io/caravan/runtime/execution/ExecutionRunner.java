@@ -48,6 +48,7 @@ final class ExecutionRunner {
     private final ObjectMapper json;
     private final ParamBinder binder;
     private final io.caravan.runtime.secrets.SecretStore secrets;
+    private final io.caravan.runtime.secrets.SecretParams secretParams;
     private final java.util.function.Supplier<Map<String, Object>> connections;
     private volatile ExecutionEnded ended = (row, status) -> { };
     /** The secrets each loaded version reads; weak keys, so a replaced version's entry goes with it. */
@@ -65,6 +66,7 @@ final class ExecutionRunner {
         this.producer = producer;
         this.json = json;
         this.binder = new ParamBinder(json);
+        this.secretParams = secrets.params();
     }
 
     void setEnded(ExecutionEnded ended) {
@@ -123,6 +125,9 @@ final class ExecutionRunner {
     /** Gives the context the connections' settings and the secrets its job reads; false when one is not set (then the execution FAILED here). */
     private boolean giveSecrets(Claim claim, CompiledJob job, ExecutionContext context) {
         context.setConnections(connections.get());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> params = (Map<String, Object>) context.data().get("params");
+        context.maskAlso(io.caravan.runtime.secrets.SecretParams.values(job.job(), params));
         // found once per compiled version, not by serialising the job at every claim
         java.util.Set<String> names = secretRefs.computeIfAbsent(job, j -> io.caravan.runtime.secrets.SecretRefs.of(j.job(), json));
         if (names.isEmpty()) {
@@ -163,6 +168,7 @@ final class ExecutionRunner {
             return null;
         }
         ExecutionContext context = ExecutionContext.resume(json.readValue(saved.data(), MAP), listener);
+        context.restoreParams(params(claim, job)); // the checkpoint holds secret ones masked
         context.setCheckpointTag(saved.etag());
         if (claim.recovered()) {
             LOG.info("execution {} of job {} continued from its checkpoint after node {} stopped holding it",
@@ -202,7 +208,7 @@ final class ExecutionRunner {
     /** The run's parameters, checked again when the job changed since it was queued; null when they no longer fit. */
     private Map<String, Object> params(Claim claim, CompiledJob job) throws Exception {
         ExecutionRow row = claim.row();
-        Map<String, Object> params = json.readValue(row.params(), MAP);
+        Map<String, Object> params = secretParams.open(job.job(), row.id(), json.readValue(row.params(), MAP));
         if (row.jobVersion() != null && row.jobVersion() == job.version()) {
             return params;
         }

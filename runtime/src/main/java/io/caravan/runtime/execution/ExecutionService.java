@@ -20,9 +20,12 @@ public final class ExecutionService {
     private final ExecutionStore executions;
     private final ParamBinder params;
     private final WorkerPool workers;
+    private final io.caravan.runtime.secrets.SecretParams secretParams;
     private final ObjectMapper json;
 
-    public ExecutionService(JobService jobs, ExecutionStore executions, WorkerPool workers, ObjectMapper json) {
+    public ExecutionService(JobService jobs, ExecutionStore executions, WorkerPool workers,
+            io.caravan.runtime.secrets.SecretParams secretParams, ObjectMapper json) {
+        this.secretParams = secretParams;
         this.jobs = jobs;
         this.executions = executions;
         this.params = new ParamBinder(json);
@@ -157,8 +160,8 @@ public final class ExecutionService {
         UUID id = Ids.timeOrdered();
         try {
             var delivery = executions.enqueueDelivery(id, jobId, loaded.version(), json.writeValueAsString(trigger),
-                    json.writeValueAsString(bound), job.steps().size(), ObjectPaths.context(jobId, id.toString()),
-                    deliveryId);
+                    json.writeValueAsString(secretParams.seal(job, id, bound)), job.steps().size(),
+                    ObjectPaths.context(jobId, id.toString()), deliveryId);
             if (delivery.created()) {
                 workers.wake();
             }
@@ -191,7 +194,8 @@ public final class ExecutionService {
         makeRoom(row);
         try {
             executions.enqueue(id, jobId, row.currentVersion(), json.writeValueAsString(trigger),
-                    json.writeValueAsString(bound), job.steps().size(), ObjectPaths.context(jobId, id.toString()), priority);
+                    json.writeValueAsString(secretParams.seal(job, id, bound)), job.steps().size(),
+                    ObjectPaths.context(jobId, id.toString()), priority);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

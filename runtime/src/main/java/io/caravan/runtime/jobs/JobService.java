@@ -63,13 +63,20 @@ public final class JobService {
         return validator.validate(document, connections.get());
     }
 
+    /** Every problem of a document, counting {@code alsoKnown} as connections that exist. */
+    public List<Problem> validate(JsonNode document, Set<String> alsoKnown) {
+        Set<String> known = new java.util.HashSet<>(connections.get());
+        known.addAll(alsoKnown);
+        return validator.validate(document, known);
+    }
+
     /** Creates a job at version 1. */
-    public JobRow create(JsonNode document, String author) {
+    public JobRow create(JsonNode document, JobStore.Change change) {
         JobDefinition job = parse(document);
         if (jobs.find(job.id()).isPresent()) {
             throw ApiException.conflict("a job with id '" + job.id() + "' exists already");
         }
-        JobRow row = jobs.create(row(job, 1), ObjectPaths.version(job.id(), 1), checksum(document), author,
+        JobRow row = jobs.create(row(job, 1), ObjectPaths.version(job.id(), 1), checksum(document), change,
                 () -> write(job.id(), document, 1))
                 .orElseThrow(() -> ApiException.conflict("a job with id '" + job.id() + "' exists already"));
         install(job, 1);
@@ -78,7 +85,7 @@ public final class JobService {
     }
 
     /** Stores a new version of a job and reloads its route. */
-    public JobRow update(String id, JsonNode document, String author) {
+    public JobRow update(String id, JsonNode document, JobStore.Change change) {
         if (document instanceof ObjectNode object && !object.has("id")) {
             object.put("id", id);
         }
@@ -91,7 +98,7 @@ public final class JobService {
         JobDefinition job = parse(document);
         int version = current.currentVersion() + 1;
         JobRow row = jobs.update(row(job, version), current.currentVersion(), ObjectPaths.version(id, version),
-                checksum(document), author, () -> write(id, document, version))
+                checksum(document), change, () -> write(id, document, version))
                 .orElseThrow(() -> ApiException.conflict(
                         "job '" + id + "' was changed or deleted meanwhile; read it and try again"));
         install(job, version);
@@ -114,6 +121,11 @@ public final class JobService {
         return jobs.list(tag, query, limit, offset);
     }
 
+    /** A job's row, if the job exists. */
+    public java.util.Optional<JobRow> find(String id) {
+        return jobs.find(id);
+    }
+
     /** A job's row. */
     public JobRow get(String id) {
         return jobs.find(id).orElseThrow(() -> ApiException.notFound("no job '" + id + "'"));
@@ -121,14 +133,19 @@ public final class JobService {
 
     /** A job's current definition, read from the object store. */
     public JsonNode definition(JobRow row) {
-        byte[] bytes = objects.get(row.definitionPath());
+        return document(row.id(), row.definitionPath());
+    }
+
+    /** The document stored at {@code path} for a job (its definition or one of its versions). */
+    public JsonNode document(String jobId, String path) {
+        byte[] bytes = objects.get(path);
         if (bytes == null) {
-            throw new IllegalStateException("definition of job " + row.id() + " is missing at " + row.definitionPath());
+            throw new IllegalStateException("a document of job " + jobId + " is missing at " + path);
         }
         try {
             return json.readTree(bytes);
         } catch (java.io.IOException e) {
-            throw new IllegalStateException("definition of job " + row.id() + " cannot be read: " + e.getMessage(), e);
+            throw new IllegalStateException("a document of job " + jobId + " cannot be read: " + e.getMessage(), e);
         }
     }
 
@@ -217,19 +234,12 @@ public final class JobService {
         return changed;
     }
 
-    /** The jobs loaded here whose steps or expressions name a connection. */
+    /** The jobs whose steps, triggers or expressions name a connection. */
     public List<String> jobsUsing(String connection) {
-        java.util.regex.Pattern named = java.util.regex.Pattern.compile("\"connection\"\\s*:\\s*\"" + java.util.regex.Pattern.quote(connection)
-                + "\"|\\bconnections\\s*\\.\\s*" + java.util.regex.Pattern.quote(connection) + "\\b");
         List<String> users = new java.util.ArrayList<>();
-        for (String id : new java.util.TreeSet<>(loaded.ids())) {
-            var job = loaded.current(id);
-            try {
-                if (job != null && named.matcher(json.writeValueAsString(job.job())).find()) {
-                    users.add(id);
-                }
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new IllegalStateException(e);
+        for (JobRow row : jobs.list(null, null, Integer.MAX_VALUE, 0)) {
+            if (JobReferences.connections(definition(row)).contains(connection)) {
+                users.add(row.id());
             }
         }
         return users;

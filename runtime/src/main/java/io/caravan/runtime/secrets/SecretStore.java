@@ -24,6 +24,11 @@ public final class SecretStore {
     private final JdbcTemplate jdbc;
     private final Sealer sealer;
 
+    /** The sealing of secret parameters, under the same master key. */
+    public SecretParams params() {
+        return new SecretParams(sealer);
+    }
+
     public SecretStore(Database db, Sealer sealer) {
         this.jdbc = db.jdbc();
         this.sealer = sealer;

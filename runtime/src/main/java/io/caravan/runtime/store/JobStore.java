@@ -28,7 +28,7 @@ public final class JobStore {
      *
      * @return the row as stored, or empty when the id is taken
      */
-    public Optional<JobRow> create(JobRow job, String versionPath, String checksum, String author,
+    public Optional<JobRow> create(JobRow job, String versionPath, String checksum, Change change,
             Runnable writeObjects) {
         return db.transaction(() -> {
             Optional<JobRow> inserted = jdbc.query("insert into jobs (id, name, enabled, tags, current_version,"
@@ -38,7 +38,7 @@ public final class JobStore {
                     job.currentVersion(), job.definitionPath(), job.concurrencyLimit(), job.onLimit())
                     .stream().findFirst();
             if (inserted.isPresent()) {
-                insertVersion(job, versionPath, checksum, author);
+                insertVersion(job, versionPath, checksum, change);
                 writeObjects.run();
             }
             return inserted;
@@ -53,7 +53,7 @@ public final class JobStore {
      *
      * @return the row as stored, or empty when the job is no longer at {@code expectedVersion}
      */
-    public Optional<JobRow> update(JobRow job, int expectedVersion, String versionPath, String checksum, String author,
+    public Optional<JobRow> update(JobRow job, int expectedVersion, String versionPath, String checksum, Change change,
             Runnable writeObjects) {
         return db.transaction(() -> {
             Optional<JobRow> updated = jdbc.query("update jobs set name = ?, enabled = ?, tags = ?, current_version = ?,"
@@ -62,16 +62,64 @@ public final class JobStore {
                     job.currentVersion(), job.concurrencyLimit(), job.onLimit(), job.id(), expectedVersion)
                     .stream().findFirst();
             if (updated.isPresent()) {
-                insertVersion(job, versionPath, checksum, author);
+                insertVersion(job, versionPath, checksum, change);
                 writeObjects.run();
             }
             return updated;
         });
     }
 
-    private void insertVersion(JobRow job, String path, String checksum, String author) {
-        jdbc.update("insert into job_versions (job_id, version, path, checksum, author) values (?, ?, ?, ?, ?)",
-                job.id(), job.currentVersion(), path, checksum, author);
+    private void insertVersion(JobRow job, String path, String checksum, Change change) {
+        jdbc.update("insert into job_versions (job_id, version, path, checksum, author, message) values (?, ?, ?, ?, ?, ?)",
+                job.id(), job.currentVersion(), path, checksum, change.author(), change.message());
+    }
+
+    /** Who made a change, and why (may be null). */
+    public record Change(String author, String message) {
+    }
+
+    /** One stored version of a job, with the tags that name it. */
+    public record Version(int version, String path, String checksum, String author, String message,
+            java.time.Instant createdAt, List<String> tags) {
+    }
+
+    private static final String VERSION_COLUMNS = "v.version, v.path, v.checksum, v.author, v.message, v.created_at,"
+            + " coalesce((select array_agg(t.tag order by t.tag) from job_version_tags t"
+            + " where t.job_id = v.job_id and t.version = v.version), '{}') as tags";
+
+    /** A job's versions, newest first. */
+    public List<Version> versions(String jobId) {
+        return jdbc.query("select " + VERSION_COLUMNS + " from job_versions v where v.job_id = ? order by v.version desc",
+                JobStore::version, jobId);
+    }
+
+    /** One version of a job. */
+    public Optional<Version> version(String jobId, int version) {
+        return jdbc.query("select " + VERSION_COLUMNS + " from job_versions v where v.job_id = ? and v.version = ?",
+                JobStore::version, jobId, version).stream().findFirst();
+    }
+
+    /** The version a tag names. */
+    public Optional<Integer> tagged(String jobId, String tag) {
+        return jdbc.queryForList("select version from job_version_tags where job_id = ? and tag = ?", Integer.class,
+                jobId, tag).stream().findFirst();
+    }
+
+    /** Points a tag at a version (moving it when it named another). */
+    public void tag(String jobId, String tag, int version) {
+        jdbc.update("insert into job_version_tags (job_id, tag, version) values (?, ?, ?)"
+                + " on conflict (job_id, tag) do update set version = excluded.version, created_at = now()", jobId, tag, version);
+    }
+
+    /** Removes a tag; false when there was none. */
+    public boolean untag(String jobId, String tag) {
+        return jdbc.update("delete from job_version_tags where job_id = ? and tag = ?", jobId, tag) == 1;
+    }
+
+    private static Version version(ResultSet rs, int n) throws SQLException {
+        return new Version(rs.getInt("version"), rs.getString("path"), rs.getString("checksum"), rs.getString("author"),
+                rs.getString("message"), rs.getTimestamp("created_at").toInstant(),
+                Arrays.asList((String[]) rs.getArray("tags").getArray()));
     }
 
     /** Removes a job and its version rows; false when there was none. */

@@ -1,0 +1,213 @@
+package io.caravan.runtime.bundles;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.flipkart.zjsonpatch.DiffFlags;
+import com.flipkart.zjsonpatch.JsonDiff;
+import io.caravan.job.validation.Problem;
+import io.caravan.runtime.api.ApiException;
+import io.caravan.runtime.connections.ConnectionRegistry;
+import io.caravan.runtime.connections.ConnectionStore;
+import io.caravan.runtime.connections.ConnectionsApi;
+import io.caravan.runtime.jobs.JobService;
+import io.caravan.runtime.secrets.SecretStore;
+import io.caravan.runtime.store.JobRow;
+import io.caravan.runtime.store.JobStore;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Imports a bundle: works out what would be created, changed or left as it is (a JSON Patch per
+ * changed job), gives each secret placeholder its value — from the request, else the value this
+ * instance holds already — and refuses, listing them, when some have none. A dry run stops there;
+ * otherwise secrets, then connections, then jobs are written. Nothing is written when anything in
+ * the bundle is invalid.
+ */
+public final class BundleImport {
+
+    private static final EnumSet<DiffFlags> READABLE = EnumSet.of(DiffFlags.OMIT_MOVE_OPERATION,
+            DiffFlags.OMIT_COPY_OPERATION, DiffFlags.ADD_ORIGINAL_VALUE_ON_REPLACE);
+
+    private static final String UNKNOWN_SECRET = "a-secret-the-import-was-not-given";
+
+    private final Bundles bundles;
+    private final JobService jobs;
+    private final ConnectionStore connections;
+    private final ConnectionRegistry registry;
+    private final SecretStore secrets;
+    private final ObjectMapper json;
+
+    public BundleImport(Bundles bundles, JobService jobs, ConnectionStore connections, ConnectionRegistry registry,
+            SecretStore secrets, ObjectMapper json) {
+        this.bundles = bundles;
+        this.jobs = jobs;
+        this.connections = connections;
+        this.registry = registry;
+        this.secrets = secrets;
+        this.json = json;
+    }
+
+    /** What an import does with one connection, one stored secret or one job. */
+    private record Step(String kind, String name, String action, JsonNode changes, Runnable write) {
+    }
+
+    /** Plans, and unless {@code dryRun} applies, the import of a bundle; the answer is the plan. */
+    public ObjectNode run(JsonNode bundle, boolean dryRun, Map<String, String> values, String author) throws Exception {
+        List<Problem> problems = new ArrayList<>();
+        Set<String> missing = new TreeSet<>();
+        if (!bundle.isObject() || bundle.path("caravan_bundle").asInt() != Bundles.FORMAT || !bundle.path("jobs").isArray()) {
+            throw ApiException.badRequest("not a bundle", List.of(new Problem("$.bundle",
+                    "must be an object with caravan_bundle: " + Bundles.FORMAT + " and a jobs array, as export writes it")));
+        }
+        List<Step> steps = new ArrayList<>();
+        Set<String> bundled = new TreeSet<>();
+        JsonNode connectionList = bundle.path("connections");
+        for (int i = 0; i < connectionList.size(); i++) {
+            connection(connectionList.get(i), "$.bundle.connections[" + i + "]", values, problems, missing, steps, bundled);
+        }
+        bundle.path("secrets").forEach(name -> stored(name.asText(), values, missing, steps));
+        JsonNode jobList = bundle.path("jobs");
+        for (int i = 0; i < jobList.size(); i++) {
+            job(jobList.get(i).path("definition"), "$.bundle.jobs[" + i + "].definition", values, bundled, author,
+                    problems, missing, steps);
+        }
+        if (!problems.isEmpty()) {
+            throw ApiException.badRequest("the bundle cannot be imported: " + problems.size() + " problem(s)", problems);
+        }
+        ObjectNode plan = plan(steps, dryRun, missing);
+        if (!missing.isEmpty() && !dryRun) {
+            throw new ApiException(422, "Unprocessable Content", "the bundle needs secrets this instance does not have: "
+                    + String.join(", ", missing) + "; give their values under secrets",
+                    missing.stream().map(n -> new Problem("$.secrets." + n, "has no value here; give it")).toList());
+        }
+        if (!dryRun) {
+            apply(steps);
+            plan.put("applied", true);
+        }
+        return plan;
+    }
+
+    private void connection(JsonNode c, String at, Map<String, String> values, List<Problem> problems, Set<String> missing,
+            List<Step> steps, Set<String> bundled) {
+        String name = c.path("name").asText("");
+        String type = c.path("type").asText("");
+        Map<String, Object> config = c.path("config").isObject()
+                ? json.convertValue(c.get("config"), new TypeReference<LinkedHashMap<String, Object>>() { }) : Map.of();
+        Optional<ConnectionStore.Connection> existing = connections.open(name);
+        Map<String, String> resolved = new LinkedHashMap<>();
+        boolean given = false;
+        for (var field : iterable(c.path("secrets"))) {
+            Optional<String> placeholder = Bundles.placeholderName(field.getValue());
+            String value = placeholder.map(values::get).orElse(field.getValue().isTextual() ? field.getValue().asText() : null);
+            given |= value != null;
+            if (value == null) {
+                value = existing.map(e -> e.secrets().get(field.getKey())).orElse(null);
+            }
+            if (value == null) {
+                missing.add(placeholder.orElse(name + "." + field.getKey()));
+            } else {
+                resolved.put(field.getKey(), value);
+            }
+        }
+        ConnectionsApi.problems(name, type, config, resolved.keySet())
+                .forEach(p -> problems.add(new Problem(at + p.path().substring(1), p.message())));
+        bundled.add(name);
+        String action = existing.isEmpty() ? "create"
+                : !given && existing.get().type().equals(type) && existing.get().config().equals(config)
+                        && existing.get().secrets().keySet().equals(resolved.keySet()) ? "unchanged" : "update";
+        steps.add(new Step("connection", name, action, null, () -> {
+            try {
+                connections.save(name, type, config, resolved);
+            } catch (Exception e) {
+                throw new IllegalStateException("connection '" + name + "' not saved: " + e.getMessage(), e);
+            }
+        }));
+    }
+
+    private void stored(String name, Map<String, String> values, Set<String> missing, List<Step> steps) {
+        boolean exists = secrets.find(name).isPresent();
+        String value = values.get(name);
+        if (value == null && !exists) {
+            missing.add(name);
+        }
+        steps.add(new Step("secret", name, value == null ? "unchanged" : exists ? "update" : "create", null,
+                () -> secrets.put(name, value)));
+    }
+
+    private void job(JsonNode definition, String at, Map<String, String> values, Set<String> bundledConnections,
+            String author, List<Problem> problems, Set<String> missing, List<Step> steps) {
+        if (!definition.isObject()) {
+            problems.add(new Problem(at, "must be a job document"));
+            return;
+        }
+        String id = definition.path("id").asText("");
+        Optional<JsonNode> existing = jobs.find(id).map(jobs::definition);
+        ObjectNode resolved = definition.deepCopy();
+        JsonNode triggers = resolved.path("triggers");
+        for (int t = 0; t < triggers.size(); t++) {
+            Optional<String> placeholder = Bundles.placeholderName(triggers.get(t).get("secret"));
+            if (placeholder.isPresent()) {
+                int index = t;
+                String value = Optional.ofNullable(values.get(placeholder.get())).orElseGet(() -> existing
+                        .map(doc -> doc.path("triggers").path(index).path("secret"))
+                        .filter(JsonNode::isTextual).map(JsonNode::asText).orElse(null));
+                if (value == null) {
+                    missing.add(placeholder.get());
+                    value = UNKNOWN_SECRET; // so that the rest is checked; nothing is written while one is missing
+                }
+                ((ObjectNode) triggers.get(t)).put("secret", value);
+            }
+        }
+        jobs.validate(resolved, bundledConnections)
+                .forEach(p -> problems.add(new Problem(at + p.path().substring(1), p.message())));
+        if (existing.isEmpty()) {
+            steps.add(new Step("job", id, "create", null, () -> jobs.create(resolved, new JobStore.Change(author, "import"))));
+        } else if (existing.get().equals(resolved)) {
+            steps.add(new Step("job", id, "unchanged", null, () -> { }));
+        } else {
+            // shown with placeholders: a changed signing secret is a change, never a value
+            JsonNode changes = JsonDiff.asJson(bundles.withPlaceholders(existing.get()), bundles.withPlaceholders(resolved),
+                    READABLE);
+            steps.add(new Step("job", id, "update", changes,
+                    () -> jobs.update(id, resolved, new JobStore.Change(author, "import"))));
+        }
+    }
+
+    private ObjectNode plan(List<Step> steps, boolean dryRun, Set<String> missing) {
+        ObjectNode plan = json.createObjectNode().put("dry_run", dryRun).put("ready", missing.isEmpty());
+        ArrayNode missingList = plan.putArray("missing_secrets");
+        missing.forEach(missingList::add);
+        for (String kind : List.of("job", "connection", "secret")) {
+            ArrayNode list = plan.putArray(kind + "s");
+            steps.stream().filter(s -> s.kind().equals(kind)).forEach(s -> {
+                ObjectNode item = list.addObject().put(kind.equals("job") ? "id" : "name", s.name()).put("action", s.action());
+                if (s.changes() != null) {
+                    item.set("changes", s.changes());
+                }
+            });
+        }
+        return plan;
+    }
+
+    private void apply(List<Step> steps) {
+        for (String kind : List.of("secret", "connection", "job")) {
+            steps.stream().filter(s -> s.kind().equals(kind) && !s.action().equals("unchanged")).forEach(s -> s.write().run());
+            if (kind.equals("connection")) {
+                registry.sync(); // the jobs that follow name them
+            }
+        }
+    }
+
+    private static Iterable<Map.Entry<String, JsonNode>> iterable(JsonNode node) {
+        return node::fields;
+    }
+}

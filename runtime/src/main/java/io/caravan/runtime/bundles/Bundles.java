@@ -1,0 +1,107 @@
+package io.caravan.runtime.bundles;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.caravan.runtime.connections.ConnectionStore;
+import io.caravan.runtime.jobs.JobReferences;
+import io.caravan.runtime.jobs.JobService;
+import io.caravan.runtime.secrets.SecretRefs;
+import io.caravan.runtime.store.JobRow;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * Jobs moved between instances as one JSON bundle: their documents, the connections they name,
+ * and the names of the stored secrets they read. No secret value is ever in a bundle: a
+ * connection's secret fields and a webhook's literal signing secret are placeholders
+ * {@code {"$secret": "<name>"}}, given back on import ({@link BundleImport}).
+ */
+public final class Bundles {
+
+    /** The bundle format this instance writes and reads. */
+    public static final int FORMAT = 1;
+
+    /** A stored secret named in an expression: a reference, not a value, and kept as it is. */
+    static final Pattern STORED_SECRET = Pattern.compile("\\{\\{\\s*secrets\\.[A-Za-z][A-Za-z0-9_]*\\s*}}");
+
+    private final JobService jobs;
+    private final ConnectionStore connections;
+    private final ObjectMapper json;
+
+    public Bundles(JobService jobs, ConnectionStore connections, ObjectMapper json) {
+        this.jobs = jobs;
+        this.connections = connections;
+        this.json = json;
+    }
+
+    /** The bundle of these jobs (all of them when none is named); 404 names a job that does not exist. */
+    public ObjectNode export(List<String> ids) {
+        List<JobRow> rows = ids.isEmpty() ? jobs.list(null, null, Integer.MAX_VALUE, 0)
+                : ids.stream().distinct().map(jobs::get).toList();
+        ObjectNode bundle = json.createObjectNode().put("caravan_bundle", FORMAT).put("exported_at", Instant.now().toString());
+        ArrayNode jobList = bundle.putArray("jobs");
+        Set<String> usedConnections = new TreeSet<>();
+        Set<String> storedSecrets = new TreeSet<>();
+        for (JobRow row : rows) {
+            JsonNode document = jobs.definition(row);
+            usedConnections.addAll(JobReferences.connections(document));
+            storedSecrets.addAll(SecretRefs.in(document.toString()));
+            jobList.addObject().put("id", row.id()).put("version", row.currentVersion())
+                    .set("definition", withPlaceholders(document));
+        }
+        ArrayNode connectionList = bundle.putArray("connections");
+        for (String name : usedConnections) {
+            connections.list().stream().filter(c -> c.name().equals(name)).findFirst().ifPresent(c -> {
+                ObjectNode node = connectionList.addObject().put("name", c.name()).put("type", c.type());
+                node.set("config", json.valueToTree(c.config()));
+                ObjectNode secrets = node.putObject("secrets");
+                c.secretFields().forEach(field -> secrets.set(field, placeholder(c.name() + "." + field)));
+            });
+        }
+        ArrayNode secretList = bundle.putArray("secrets");
+        storedSecrets.forEach(secretList::add);
+        return bundle;
+    }
+
+    /** A job document with each literal webhook secret replaced by a placeholder named {@code <job>.webhook.<trigger index>}. */
+    ObjectNode withPlaceholders(JsonNode document) {
+        ObjectNode copy = document.deepCopy();
+        JsonNode triggers = copy.path("triggers");
+        for (int i = 0; i < triggers.size(); i++) {
+            JsonNode secret = triggers.get(i).get("secret");
+            if ("webhook".equals(triggers.get(i).path("type").asText()) && secret != null && secret.isTextual()
+                    && !STORED_SECRET.matcher(secret.asText()).matches()) {
+                ((ObjectNode) triggers.get(i)).set("secret", placeholder(webhookSecret(copy.path("id").asText(), i)));
+            }
+        }
+        return copy;
+    }
+
+    static String webhookSecret(String jobId, int trigger) {
+        return jobId + ".webhook." + trigger;
+    }
+
+    private ObjectNode placeholder(String name) {
+        return json.createObjectNode().put("$secret", name);
+    }
+
+    /** The name a placeholder stands for, when the node is one. */
+    static Optional<String> placeholderName(JsonNode node) {
+        return node != null && node.isObject() && node.size() == 1 && node.path("$secret").isTextual()
+                ? Optional.of(node.get("$secret").asText()) : Optional.empty();
+    }
+
+    /** Every placeholder of a connection's secrets, by field. */
+    static Map<String, String> placeholders(JsonNode secrets) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        secrets.fields().forEachRemaining(f -> placeholderName(f.getValue()).ifPresent(n -> out.put(f.getKey(), n)));
+        return out;
+    }
+}
