@@ -256,7 +256,8 @@ public final class Caravan implements AutoCloseable {
                         new ConnectionsApi(connectionStore, connections, jobs::jobsUsing, json),
                         new io.caravan.runtime.jobs.VersionsApi(jobs, jobStore, json),
                         new io.caravan.runtime.bundles.BundlesApi(bundles, new io.caravan.runtime.bundles.BundleImport(
-                                bundles, jobs, connectionStore, connections, secrets, json), json)),
+                                bundles, jobs, connectionStore, connections, secrets, json), json),
+                        new io.caravan.runtime.jobs.CatalogueApi(jobs, json)),
                         tokens, json, () -> ready));
             } catch (Exception e) {
                 throw new IllegalStateException("cannot wire Caravan: " + e.getMessage(), e);

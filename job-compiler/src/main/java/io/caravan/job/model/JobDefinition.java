@@ -19,6 +19,9 @@ public record JobDefinition(
         @JsonPropertyDescription("A human-readable name.") String name,
         @JsonPropertyDescription("What the job does.") String description,
         @JsonPropertyDescription("Free tags, for search.") List<String> tags,
+        @JsonPropertyDescription("One category, for browsing and search (e.g. finance, ops).") String category,
+        @JsonPropertyDescription("A template does not run and has no active triggers: it is instantiated into new jobs"
+                + " (POST /api/v1/jobs/{id}/instantiate). Default false.") Boolean template,
         @JsonPropertyDescription("A disabled job keeps its definition but does not run. Default true.") Boolean enabled,
         @JsonPropertyDescription("Parameters by name; read in expressions as params.<name>.")
         Map<String, ParamSpec> params,
@@ -43,6 +46,16 @@ public record JobDefinition(
     /** Whether the job may run; absent means enabled. */
     public boolean isEnabled() {
         return enabled == null || enabled;
+    }
+
+    /** Whether this job is a template, instantiated into jobs rather than run. */
+    public boolean isTemplate() {
+        return template != null && template;
+    }
+
+    /** Whether the job runs at all: enabled and not a template. Its triggers are active only then. */
+    public boolean runs() {
+        return isEnabled() && !isTemplate();
     }
 
     /** The display name: {@link #name()} or else the id. */

@@ -53,7 +53,8 @@ public final class ParamBinder {
      * The problems of a job's declarations: a default or enum value its own parameter refuses, a
      * format on a non-string, min/max on a non-number or crossed, a secret that is not a string;
      * and triggers that cannot give a required parameter (webhooks and file drops give none, a
-     * schedule gives its {@code params}, whose literal values must fit).
+     * schedule gives its {@code params}, whose literal values must fit) — except in a template,
+     * whose jobs get their values when they are made.
      */
     public void declarations(JobDefinition job, Problems problems) {
         job.params().forEach((name, spec) -> {
@@ -82,6 +83,9 @@ public final class ParamBinder {
                 }
             }
         });
+        if (job.isTemplate()) {
+            return; // its jobs get their values when instantiated, and are checked then
+        }
         for (int i = 0; i < job.triggers().size(); i++) {
             Problems at = problems.at(".triggers[" + i + "]");
             if (job.triggers().get(i) instanceof io.caravan.job.model.TriggerSpec.Schedule schedule) {

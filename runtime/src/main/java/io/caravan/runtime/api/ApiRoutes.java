@@ -22,7 +22,7 @@ public final class ApiRoutes extends RouteBuilder {
     /** The handlers of the API's features. */
     public record Features(Handlers handlers, io.caravan.runtime.secrets.SecretsApi secrets,
             io.caravan.runtime.connections.ConnectionsApi connections, io.caravan.runtime.jobs.VersionsApi versions,
-            io.caravan.runtime.bundles.BundlesApi bundles) {
+            io.caravan.runtime.bundles.BundlesApi bundles, io.caravan.runtime.jobs.CatalogueApi catalogue) {
     }
 
     private final Handlers handlers;
@@ -30,6 +30,7 @@ public final class ApiRoutes extends RouteBuilder {
     private final io.caravan.runtime.connections.ConnectionsApi connections;
     private final io.caravan.runtime.jobs.VersionsApi versions;
     private final io.caravan.runtime.bundles.BundlesApi bundles;
+    private final io.caravan.runtime.jobs.CatalogueApi catalogue;
     private final Tokens tokens;
     private final ObjectMapper json;
     private final BooleanSupplier ready;
@@ -40,6 +41,7 @@ public final class ApiRoutes extends RouteBuilder {
         this.connections = features.connections();
         this.versions = features.versions();
         this.bundles = features.bundles();
+        this.catalogue = features.catalogue();
         this.tokens = tokens;
         this.json = json;
         this.ready = ready;
@@ -64,6 +66,8 @@ public final class ApiRoutes extends RouteBuilder {
                 .post("/jobs").to("direct:api.jobs.create")
                 .post("/jobs/export").to("direct:api.bundles.export")
                 .post("/jobs/import").to("direct:api.bundles.import")
+                .post("/jobs/bulk").to("direct:api.catalogue.bulk")
+                .post("/jobs/{id}/instantiate").to("direct:api.catalogue.instantiate")
                 .get("/jobs").to("direct:api.jobs.list")
                 .get("/jobs/{id}").to("direct:api.jobs.get")
                 .put("/jobs/{id}").to("direct:api.jobs.update")
@@ -105,6 +109,8 @@ public final class ApiRoutes extends RouteBuilder {
         handle("api.jobs.delete", handlers::deleteJob);
         handle("api.jobs.route", handlers::route);
         handle("api.bundles.export", bundles::export);
+        handle("api.catalogue.bulk", catalogue::bulk);
+        handle("api.catalogue.instantiate", catalogue::instantiate);
         handle("api.bundles.import", bundles::importBundle);
         handle("api.versions.list", versions::list);
         handle("api.versions.get", versions::get);

@@ -75,17 +75,22 @@ public final class Handlers {
                 e.getMessage().getHeader("message", String.class));
     }
 
+    /**
+     * {@code GET /jobs?q=&tag=&category=&status=enabled|disabled|template&last_status=&page=}: the
+     * catalogue, each job with its last execution and next scheduled fire.
+     */
     void listJobs(Exchange e) throws Exception {
         int page = page(e);
-        List<JobRow> rows = jobsPage(e, page);
+        String status = query(e, "status");
+        if (status != null && !java.util.Set.of("enabled", "disabled", "template").contains(status)) {
+            throw ApiException.badRequest("unknown status", List.of(new Problem("$.status", "must be enabled, disabled or template")));
+        }
+        var found = jobs.search(new io.caravan.runtime.store.JobStore.JobQuery(query(e, "q"), query(e, "tag"),
+                query(e, "category"), status, query(e, "last_status")), PAGE_SIZE, (page - 1) * PAGE_SIZE);
         ObjectNode out = json.createObjectNode().put("page", page).put("size", PAGE_SIZE);
         var items = out.putArray("items");
-        rows.forEach(r -> items.add(views.job(r, null)));
+        found.forEach(summary -> items.add(views.summary(summary)));
         reply(e, 200, out);
-    }
-
-    private List<JobRow> jobsPage(Exchange e, int page) {
-        return jobs.list(query(e, "tag"), query(e, "q"), PAGE_SIZE, (page - 1) * PAGE_SIZE);
     }
 
     void getJob(Exchange e) throws Exception {

@@ -25,6 +25,8 @@ final class Views {
         node.put("name", row.name());
         node.put("enabled", row.enabled());
         node.set("tags", json.valueToTree(row.tags()));
+        node.put("category", row.category());
+        node.put("template", row.template());
         node.put("version", row.currentVersion());
         node.put("definition_path", row.definitionPath());
         time(node, "created_at", row.createdAt());
@@ -32,6 +34,20 @@ final class Views {
         if (definition != null) {
             node.set("definition", definition);
         }
+        return node;
+    }
+
+    /** A job as the catalogue lists it: with its last execution and next scheduled fire. */
+    ObjectNode summary(io.caravan.runtime.store.JobStore.Summary summary) {
+        ObjectNode node = job(summary.row(), null);
+        if (summary.lastExecutionId() == null) {
+            node.putNull("last_execution");
+        } else {
+            ObjectNode last = node.putObject("last_execution").put("id", summary.lastExecutionId())
+                    .put("status", summary.lastStatus());
+            time(last, "created_at", summary.lastAt());
+        }
+        time(node, "next_fire_at", summary.nextFireAt());
         return node;
     }
 

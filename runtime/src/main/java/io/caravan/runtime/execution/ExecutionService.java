@@ -183,6 +183,10 @@ public final class ExecutionService {
     private UUID insert(String jobId, Map<String, Object> given, Map<String, Object> trigger, int priority, UUID id) {
         JobRow row = jobs.get(jobId);
         JobDefinition job = jobs.currentDefinition(row);
+        if (job.isTemplate()) {
+            throw ApiException.conflict("job '" + jobId + "' is a template: it does not run; make a job of it with"
+                    + " POST /api/v1/jobs/" + jobId + "/instantiate");
+        }
         if (!job.isEnabled()) {
             throw ApiException.conflict("job '" + jobId + "' is disabled");
         }

@@ -113,7 +113,7 @@ public final class WebhookIntake {
 
     /** The job's webhook trigger; 404 when the job is not here, is disabled or takes no webhook. */
     private static TriggerSpec.Webhook hook(String jobId, CompiledJob job) {
-        if (job != null && job.job().isEnabled()) {
+        if (job != null && job.job().runs()) {
             for (TriggerSpec trigger : job.job().triggers()) {
                 if (trigger instanceof TriggerSpec.Webhook hook && hook.secret() != null) {
                     return hook;

@@ -121,6 +121,11 @@ public final class JobService {
         return jobs.list(tag, query, limit, offset);
     }
 
+    /** A page of the catalogue. */
+    public List<JobStore.Summary> search(JobStore.JobQuery query, int limit, int offset) {
+        return jobs.search(query, limit, offset);
+    }
+
     /** A job's row, if the job exists. */
     public java.util.Optional<JobRow> find(String id) {
         return jobs.find(id);
@@ -280,7 +285,8 @@ public final class JobService {
         Integer limit = job.concurrency() == null ? null : job.concurrency().effectiveLimit();
         String onLimit = limit == null || job.concurrency().onLimit() == null ? null
                 : job.concurrency().onLimit().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
-        return new JobRow(job.id(), job.name(), job.isEnabled(), job.tags(), version, ObjectPaths.definition(job.id()),
+        return new JobRow(job.id(), job.name(), job.isEnabled(), job.tags(), job.category(), job.isTemplate(), version,
+                ObjectPaths.definition(job.id()),
                 limit, onLimit, null, null);
     }
 

@@ -10,7 +10,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /** Jobs and their versions in PostgreSQL: metadata and object paths only. */
 public final class JobStore {
 
-    private static final String COLUMNS = "id, name, enabled, tags, current_version, definition_path,"
+    private static final String COLUMNS = "id, name, enabled, tags, category, template, current_version, definition_path,"
             + " concurrency_limit, on_limit, created_at, updated_at";
 
     private final Database db;
@@ -31,11 +31,11 @@ public final class JobStore {
     public Optional<JobRow> create(JobRow job, String versionPath, String checksum, Change change,
             Runnable writeObjects) {
         return db.transaction(() -> {
-            Optional<JobRow> inserted = jdbc.query("insert into jobs (id, name, enabled, tags, current_version,"
-                    + " definition_path, concurrency_limit, on_limit) values (?, ?, ?, ?, ?, ?, ?, ?)"
+            Optional<JobRow> inserted = jdbc.query("insert into jobs (id, name, enabled, tags, category, template,"
+                    + " current_version, definition_path, concurrency_limit, on_limit) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                     + " on conflict (id) do nothing returning " + COLUMNS,
-                    JobStore::row, job.id(), job.name(), job.enabled(), job.tags().toArray(String[]::new),
-                    job.currentVersion(), job.definitionPath(), job.concurrencyLimit(), job.onLimit())
+                    JobStore::row, job.id(), job.name(), job.enabled(), job.tags().toArray(String[]::new), job.category(),
+                    job.template(), job.currentVersion(), job.definitionPath(), job.concurrencyLimit(), job.onLimit())
                     .stream().findFirst();
             if (inserted.isPresent()) {
                 insertVersion(job, versionPath, checksum, change);
@@ -56,10 +56,11 @@ public final class JobStore {
     public Optional<JobRow> update(JobRow job, int expectedVersion, String versionPath, String checksum, Change change,
             Runnable writeObjects) {
         return db.transaction(() -> {
-            Optional<JobRow> updated = jdbc.query("update jobs set name = ?, enabled = ?, tags = ?, current_version = ?,"
-                    + " concurrency_limit = ?, on_limit = ?, updated_at = now() where id = ? and current_version = ?"
-                    + " returning " + COLUMNS, JobStore::row, job.name(), job.enabled(), job.tags().toArray(String[]::new),
-                    job.currentVersion(), job.concurrencyLimit(), job.onLimit(), job.id(), expectedVersion)
+            Optional<JobRow> updated = jdbc.query("update jobs set name = ?, enabled = ?, tags = ?, category = ?,"
+                    + " template = ?, current_version = ?, concurrency_limit = ?, on_limit = ?, updated_at = now()"
+                    + " where id = ? and current_version = ? returning " + COLUMNS, JobStore::row, job.name(), job.enabled(),
+                    job.tags().toArray(String[]::new), job.category(), job.template(), job.currentVersion(),
+                    job.concurrencyLimit(), job.onLimit(), job.id(), expectedVersion)
                     .stream().findFirst();
             if (updated.isPresent()) {
                 insertVersion(job, versionPath, checksum, change);
@@ -147,16 +148,58 @@ public final class JobStore {
      * @param query only jobs whose id or name contains this text (any case), or null
      */
     public List<JobRow> list(String tag, String query, int limit, int offset) {
-        String like = query == null ? null
-                : "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+        String like = likePattern(query);
         return jdbc.query("select " + COLUMNS + " from jobs where (?::text is null or ? = any(tags))"
                 + " and (?::text is null or id ilike ? or coalesce(name, '') ilike ?) order by id limit ? offset ?",
                 JobStore::row, tag, tag, like, like, like, limit, offset);
     }
 
+    /** What a search of the catalogue may ask; each part null when not asked. */
+    public record JobQuery(String text, String tag, String category, String status, String lastStatus) {
+    }
+
+    /** A job as a list shows it: its row, its last execution, its next scheduled fire. */
+    public record Summary(JobRow row, String lastExecutionId, String lastStatus, java.time.Instant lastAt,
+            java.time.Instant nextFireAt) {
+    }
+
+    /**
+     * A page of the catalogue ordered by id: text in the id, name or category (any case), a tag,
+     * a category, a status ({@code enabled}, {@code disabled} or {@code template}) and the status of
+     * the last execution.
+     */
+    public List<Summary> search(JobQuery q, int limit, int offset) {
+        String like = likePattern(q.text());
+        return jdbc.query("select j.*, le.id::text as last_id, le.status as last_status, le.created_at as last_at,"
+                + " (select min(t.next_fire_time) from qrtz_triggers t where"
+                + " t.trigger_name like j.id || '.schedule.%') as next_fire"
+                + " from jobs j left join lateral (select id, status, created_at from executions e where e.job_id = j.id"
+                + " order by e.created_at desc limit 1) le on true"
+                + " where (?::text is null or ? = any(j.tags)) and (?::text is null or j.category = ?)"
+                + " and (?::text is null or j.id ilike ? or coalesce(j.name, '') ilike ? or coalesce(j.category, '') ilike ?)"
+                + " and (?::text is null or (? = 'template' and j.template) or (? = 'enabled' and j.enabled and not j.template)"
+                + " or (? = 'disabled' and not j.enabled and not j.template))"
+                + " and (?::text is null or le.status = ?) order by j.id limit ? offset ?",
+                (rs, n) -> {
+                    Number next = (Number) rs.getObject("next_fire");
+                    java.sql.Timestamp last = rs.getTimestamp("last_at");
+                    return new Summary(row(rs, n), rs.getString("last_id"), rs.getString("last_status"),
+                            last == null ? null : last.toInstant(),
+                            next == null ? null : java.time.Instant.ofEpochMilli(next.longValue()));
+                },
+                q.tag(), q.tag(), q.category(), q.category(), like, like, like, like,
+                q.status(), q.status(), q.status(), q.status(), q.lastStatus(), q.lastStatus(), limit, offset);
+    }
+
+    /** "contains this text" for ILIKE, its wildcards escaped; null for null. */
+    private static String likePattern(String text) {
+        return text == null ? null : "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+    }
+
     private static JobRow row(ResultSet rs, int n) throws SQLException {
         return new JobRow(rs.getString("id"), rs.getString("name"), rs.getBoolean("enabled"),
-                Arrays.asList((String[]) rs.getArray("tags").getArray()), rs.getInt("current_version"),
+                Arrays.asList((String[]) rs.getArray("tags").getArray()), rs.getString("category"),
+                rs.getBoolean("template"), rs.getInt("current_version"),
                 rs.getString("definition_path"), rs.getObject("concurrency_limit", Integer.class),
                 rs.getString("on_limit"), rs.getTimestamp("created_at").toInstant(),
                 rs.getTimestamp("updated_at").toInstant());

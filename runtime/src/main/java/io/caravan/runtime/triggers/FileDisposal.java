@@ -104,21 +104,7 @@ public final class FileDisposal implements ExecutionEnded {
     private void apply(String connection, String path, String after, String targetDir) throws JSchException, SftpException {
         ConnectionStore.Connection c = connections.open(connection)
                 .orElseThrow(() -> new JSchException("no connection '" + connection + "'"));
-        JSch jsch = new JSch();
-        Object known = c.config().get("knownHosts");
-        jsch.setKnownHosts(new ByteArrayInputStream((known == null ? "" : known.toString()).getBytes(StandardCharsets.UTF_8)));
-        if (c.secrets().get("privateKey") != null) {
-            String passphrase = c.secrets().get("passphrase");
-            jsch.addIdentity(connection, c.secrets().get("privateKey").getBytes(StandardCharsets.UTF_8), null,
-                    passphrase == null ? null : passphrase.getBytes(StandardCharsets.UTF_8));
-        }
-        int port = Integer.parseInt(String.valueOf(c.config().getOrDefault("port", 22)));
-        Session session = jsch.getSession(String.valueOf(c.config().get("username")), String.valueOf(c.config().get("host")), port);
-        session.setConfig("StrictHostKeyChecking", "yes");
-        if (c.secrets().get("password") != null) {
-            session.setPassword(c.secrets().get("password"));
-        }
-        session.connect(10_000);
+        Session session = io.caravan.runtime.connections.SshSessions.open(c);
         try {
             ChannelSftp sftp = (ChannelSftp) session.openChannel("sftp");
             sftp.connect(10_000);

@@ -58,7 +58,7 @@ public final class FileDrops implements JobTriggers {
     @Override
     public synchronized void loaded(JobDefinition job) {
         List<TriggerSpec.Sftp> wanted = new ArrayList<>();
-        if (job.isEnabled()) {
+        if (job.runs()) {
             job.triggers().forEach(t -> {
                 if (t instanceof TriggerSpec.Sftp s) {
                     wanted.add(s);

@@ -48,7 +48,7 @@ public final class Schedules implements JobTriggers {
 
     @Override
     public synchronized void loaded(JobDefinition job) {
-        List<TriggerSpec.Schedule> wanted = job.isEnabled() ? schedules(job) : List.of();
+        List<TriggerSpec.Schedule> wanted = job.runs() ? schedules(job) : List.of();
         if (wanted.equals(installed.get(job.id()))) {
             return; // already so here: loading a job again (another node's change, a refresh) changes nothing
         }
