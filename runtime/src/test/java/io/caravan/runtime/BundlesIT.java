@@ -49,16 +49,16 @@ class BundlesIT {
         Map<String, JsonNode> originals = new LinkedHashMap<>();
         secret("apiKey", API_KEY);
         secret("hookKey", HOOK_KEY);
-        ok(node.call("POST", "/api/v1/connections", TestNode.JSON.writeValueAsString(Map.of("name", "warehouse",
+        TestNode.expect(node.call("POST", "/api/v1/connections", TestNode.JSON.writeValueAsString(Map.of("name", "warehouse",
                 "type", "jdbc", "config", Map.of("url", node.caravan.databaseUrl(), "username", "postgres"),
                 "secrets", Map.of("password", DB_PASSWORD)))), 201);
         for (int i = 0; i < 30; i++) {
             ObjectNode job = generate(random, i, literalSecrets);
-            ok(node.call("POST", "/api/v1/jobs", job.toString()), 201);
+            TestNode.expect(node.call("POST", "/api/v1/jobs", job.toString()), 201);
             originals.put(job.get("id").asText(), job);
         }
 
-        JsonNode bundle = ok(node.call("POST", "/api/v1/jobs/export", "{}"), 200);
+        JsonNode bundle = TestNode.expect(node.call("POST", "/api/v1/jobs/export", "{}"), 200);
         String text = bundle.toString();
         assertThat(text).as("no secret value in a bundle").doesNotContain(API_KEY).doesNotContain(HOOK_KEY)
                 .doesNotContain(DB_PASSWORD);
@@ -78,7 +78,7 @@ class BundlesIT {
         ObjectNode request = TestNode.JSON.createObjectNode();
         request.set("bundle", bundle);
         request.put("dryRun", true);
-        JsonNode dry = ok(node.call("POST", "/api/v1/jobs/import", request.toString()), 200);
+        JsonNode dry = TestNode.expect(node.call("POST", "/api/v1/jobs/import", request.toString()), 200);
         assertThat(dry.get("ready").asBoolean()).isFalse();
         List<String> missing = new ArrayList<>();
         dry.get("missing_secrets").forEach(m -> missing.add(m.asText()));
@@ -102,21 +102,21 @@ class BundlesIT {
                 values.put(name, originals.get(job).at("/triggers/" + trigger + "/secret").asText());
             }
         }
-        JsonNode applied = ok(node.call("POST", "/api/v1/jobs/import", request.toString()), 200);
+        JsonNode applied = TestNode.expect(node.call("POST", "/api/v1/jobs/import", request.toString()), 200);
         assertThat(applied.get("applied").asBoolean()).isTrue();
         for (Map.Entry<String, JsonNode> original : originals.entrySet()) {
-            JsonNode back = ok(node.call("GET", "/api/v1/jobs/" + original.getKey(), null), 200).get("definition");
+            JsonNode back = TestNode.expect(node.call("GET", "/api/v1/jobs/" + original.getKey(), null), 200).get("definition");
             assertThat(back).as(original.getKey()).isEqualTo(original.getValue());
         }
-        ok(node.call("POST", "/api/v1/connections/warehouse/test", null), 200);
+        TestNode.expect(node.call("POST", "/api/v1/connections/warehouse/test", null), 200);
 
         // the same bundle again changes nothing; a job changed here since shows its changes
         ObjectNode changed = (ObjectNode) originals.get("gen-3").deepCopy();
         changed.put("description", "changed here");
-        ok(node.call("PUT", "/api/v1/jobs/gen-3", changed.toString()), 200);
+        TestNode.expect(node.call("PUT", "/api/v1/jobs/gen-3", changed.toString()), 200);
         request.put("dryRun", true);
         request.remove("secrets");
-        JsonNode again = ok(node.call("POST", "/api/v1/jobs/import", request.toString()), 200);
+        JsonNode again = TestNode.expect(node.call("POST", "/api/v1/jobs/import", request.toString()), 200);
         assertThat(again.get("ready").asBoolean()).as("the secrets are here now").isTrue();
         for (JsonNode j : again.get("jobs")) {
             assertThat(j.get("action").asText()).as(j.get("id").asText()).isEqualTo(j.get("id").asText().equals("gen-3")
@@ -185,11 +185,7 @@ class BundlesIT {
     }
 
     private void secret(String name, String value) throws Exception {
-        ok(node.call("PUT", "/api/v1/secrets/" + name, "{\"value\": \"" + value + "\"}"), 201);
+        TestNode.expect(node.call("PUT", "/api/v1/secrets/" + name, "{\"value\": \"" + value + "\"}"), 201);
     }
 
-    private static JsonNode ok(HttpResponse<String> response, int status) throws Exception {
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-        return TestNode.JSON.readTree(response.body());
-    }
 }

@@ -47,7 +47,7 @@ class CatalogueIT {
         assertThat(ids("?q=fin")).as("text in the category too").containsExactly("cat-invoices", "cat-ledger");
         assertThat(ids("?status=disabled&q=cat-")).containsExactly("cat-ledger");
         assertThat(ids("?last_status=FAILED&q=cat-")).containsExactly("cat-cleanup");
-        JsonNode list = ok(node.call("GET", "/api/v1/jobs?q=cat-", null), 200);
+        JsonNode list = TestNode.expect(node.call("GET", "/api/v1/jobs?q=cat-", null), 200);
         JsonNode cleanup = find(list, "cat-cleanup");
         assertThat(cleanup.at("/last_execution/status").asText()).isEqualTo("FAILED");
         assertThat(cleanup.get("category").asText()).isEqualTo("ops");
@@ -78,10 +78,10 @@ class CatalogueIT {
         assertThat(missing.statusCode()).as("partner is required and has no default").isEqualTo(400);
         assertThat(missing.body()).contains("$.params.partner", "is required");
 
-        JsonNode made = ok(node.call("POST", "/api/v1/jobs/tpl-partner-pull/instantiate",
+        JsonNode made = TestNode.expect(node.call("POST", "/api/v1/jobs/tpl-partner-pull/instantiate",
                 "{\"id\": \"acme-pull\", \"name\": \"ACME pull\", \"params\": {\"partner\": \"acme\"}}"), 201);
         assertThat(made.get("template_version").asInt()).isEqualTo(1);
-        JsonNode job = ok(node.call("GET", "/api/v1/jobs/acme-pull", null), 200);
+        JsonNode job = TestNode.expect(node.call("GET", "/api/v1/jobs/acme-pull", null), 200);
         assertThat(job.get("template").asBoolean()).isFalse();
         assertThat(job.at("/definition/name").asText()).isEqualTo("ACME pull");
         assertThat(job.at("/definition/params/partner/default").asText()).isEqualTo("acme");
@@ -89,7 +89,7 @@ class CatalogueIT {
         JsonNode ran = node.awaitEnd(node.run("acme-pull", null));
         assertThat(node.object(ran.get("context_path").asText()).at("/steps/say/output/message").asText())
                 .isEqualTo("acme since 2026-01-01");
-        assertThat(ok(node.call("GET", "/api/v1/jobs/acme-pull/versions", null), 200).at("/items/0/message").asText())
+        assertThat(TestNode.expect(node.call("GET", "/api/v1/jobs/acme-pull/versions", null), 200).at("/items/0/message").asText())
                 .isEqualTo("from template tpl-partner-pull version 1");
         assertThat(node.call("POST", "/api/v1/jobs/acme-pull/instantiate", "{\"id\": \"again\"}").statusCode())
                 .as("only a template is instantiated").isEqualTo(409);
@@ -100,29 +100,29 @@ class CatalogueIT {
         for (String id : List.of("bulk-a", "bulk-b", "bulk-c")) {
             create("{\"id\": \"" + id + "\", \"steps\": [{\"id\": \"a\", \"type\": \"log\", \"message\": \"x\"}]}");
         }
-        JsonNode disabled = ok(node.call("POST", "/api/v1/jobs/bulk",
+        JsonNode disabled = TestNode.expect(node.call("POST", "/api/v1/jobs/bulk",
                 "{\"action\": \"disable\", \"jobs\": [\"bulk-a\", \"bulk-b\", \"bulk-nope\"]}"), 200);
         assertThat(disabled.get("results")).extracting(r -> r.get("id").asText() + ":" + r.get("status").asInt()
                 + ":" + r.path("outcome").asText()).containsExactly("bulk-a:200:disabled", "bulk-b:200:disabled",
                 "bulk-nope:404:");
         assertThat(ids("?status=disabled&q=bulk-")).containsExactly("bulk-a", "bulk-b");
         assertThat(node.call("POST", "/api/v1/jobs/bulk-a/executions", "{}").statusCode()).isEqualTo(409);
-        JsonNode enabled = ok(node.call("POST", "/api/v1/jobs/bulk",
+        JsonNode enabled = TestNode.expect(node.call("POST", "/api/v1/jobs/bulk",
                 "{\"action\": \"enable\", \"jobs\": [\"bulk-a\", \"bulk-c\"]}"), 200);
         assertThat(enabled.get("results")).extracting(r -> r.path("outcome").asText()).containsExactly("enabled", "unchanged");
-        ok(node.call("POST", "/api/v1/jobs/bulk", "{\"action\": \"delete\", \"jobs\": [\"bulk-a\", \"bulk-b\", \"bulk-c\"]}"), 200);
+        TestNode.expect(node.call("POST", "/api/v1/jobs/bulk", "{\"action\": \"delete\", \"jobs\": [\"bulk-a\", \"bulk-b\", \"bulk-c\"]}"), 200);
         assertThat(ids("?q=bulk-")).isEmpty();
         assertThat(node.call("POST", "/api/v1/jobs/bulk", "{\"action\": \"explode\", \"jobs\": [\"x\"]}").statusCode())
                 .isEqualTo(400);
     }
 
     private void create(String job) throws Exception {
-        ok(node.call("POST", "/api/v1/jobs", job), 201);
+        TestNode.expect(node.call("POST", "/api/v1/jobs", job), 201);
     }
 
     private List<String> ids(String query) throws Exception {
         List<String> ids = new ArrayList<>();
-        ok(node.call("GET", "/api/v1/jobs" + query, null), 200).get("items").forEach(j -> ids.add(j.get("id").asText()));
+        TestNode.expect(node.call("GET", "/api/v1/jobs" + query, null), 200).get("items").forEach(j -> ids.add(j.get("id").asText()));
         return ids;
     }
 
@@ -135,8 +135,4 @@ class CatalogueIT {
         throw new AssertionError("no " + id + " in " + list);
     }
 
-    private static JsonNode ok(HttpResponse<String> response, int status) throws Exception {
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-        return TestNode.JSON.readTree(response.body());
-    }
 }

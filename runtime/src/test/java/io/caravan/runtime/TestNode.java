@@ -108,6 +108,12 @@ final class TestNode implements AutoCloseable {
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** The body of a response that must have this status (its body is shown when it has not). */
+    static JsonNode expect(HttpResponse<String> response, int status) throws Exception {
+        org.assertj.core.api.Assertions.assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        return JSON.readTree(response.body());
+    }
+
     JsonNode json(HttpResponse<String> response) throws IOException {
         return JSON.readTree(response.body());
     }

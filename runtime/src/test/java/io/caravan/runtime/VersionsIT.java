@@ -36,39 +36,39 @@ class VersionsIT {
         assertThat(node.call("PUT", "/api/v1/jobs/priced", JOB.formatted("Priced v3", 4,
                 ", {\"id\": \"say\", \"type\": \"log\", \"message\": \"{{ variables.rate }}\"}")).statusCode()).isEqualTo(200);
 
-        JsonNode history = json(node.call("GET", "/api/v1/jobs/priced/versions", null), 200);
+        JsonNode history = TestNode.expect(node.call("GET", "/api/v1/jobs/priced/versions", null), 200);
         assertThat(history.get("current").asInt()).isEqualTo(3);
         assertThat(history.get("items")).extracting(v -> v.get("version").asInt()).containsExactly(3, 2, 1);
         assertThat(history.at("/items/2/message").asText()).isEqualTo("first cut");
         assertThat(history.at("/items/2/author").asText()).as("the token's name").isEqualTo("admin-env");
         assertThat(history.at("/items/0/checksum").asText()).startsWith("sha256:").isNotEqualTo(history.at("/items/1/checksum").asText());
 
-        JsonNode first = json(node.call("GET", "/api/v1/jobs/priced/versions/1", null), 200);
+        JsonNode first = TestNode.expect(node.call("GET", "/api/v1/jobs/priced/versions/1", null), 200);
         assertThat(first.at("/definition/steps/0/variables/rate").asInt()).isEqualTo(3);
 
-        JsonNode diff = json(node.call("GET", "/api/v1/jobs/priced/diff?from=1&to=3", null), 200);
+        JsonNode diff = TestNode.expect(node.call("GET", "/api/v1/jobs/priced/diff?from=1&to=3", null), 200);
         assertThat(diff.get("changes")).hasSize(3);
         assertThat(node.JSON.writeValueAsString(diff.get("changes"))).contains(
                 "{\"op\":\"replace\",\"fromValue\":\"Priced\",\"path\":\"/name\",\"value\":\"Priced v3\"}",
                 "{\"op\":\"replace\",\"fromValue\":3,\"path\":\"/steps/0/variables/rate\",\"value\":4}",
                 "{\"op\":\"add\",\"path\":\"/steps/1\"");
-        assertThat(json(node.call("GET", "/api/v1/jobs/priced/diff?from=2", null), 200).get("to").asInt())
+        assertThat(TestNode.expect(node.call("GET", "/api/v1/jobs/priced/diff?from=2", null), 200).get("to").asInt())
                 .as("to the current version by default").isEqualTo(3);
 
         // a tag names a version; a rollback makes a new version equal to the one it names
-        assertThat(json(node.call("PUT", "/api/v1/jobs/priced/tags/reviewed", "{\"version\": 1}"), 200).get("tags"))
+        assertThat(TestNode.expect(node.call("PUT", "/api/v1/jobs/priced/tags/reviewed", "{\"version\": 1}"), 200).get("tags"))
                 .extracting(JsonNode::asText).containsExactly("reviewed");
-        JsonNode rolled = json(node.call("POST", "/api/v1/jobs/priced/rollback?to=reviewed", null), 200);
+        JsonNode rolled = TestNode.expect(node.call("POST", "/api/v1/jobs/priced/rollback?to=reviewed", null), 200);
         assertThat(rolled.get("current_version").asInt()).isEqualTo(4);
         assertThat(rolled.get("rolled_back_to").asInt()).isEqualTo(1);
-        assertThat(json(node.call("GET", "/api/v1/jobs/priced/diff?from=1&to=4", null), 200).get("changes")).isEmpty();
-        JsonNode four = json(node.call("GET", "/api/v1/jobs/priced/versions/4", null), 200);
+        assertThat(TestNode.expect(node.call("GET", "/api/v1/jobs/priced/diff?from=1&to=4", null), 200).get("changes")).isEmpty();
+        JsonNode four = TestNode.expect(node.call("GET", "/api/v1/jobs/priced/versions/4", null), 200);
         assertThat(four.get("message").asText()).isEqualTo("rollback to version 1");
         assertThat(four.get("checksum").asText()).isEqualTo(first.get("checksum").asText());
-        assertThat(json(node.call("GET", "/api/v1/jobs/priced", null), 200).at("/definition/name").asText()).isEqualTo("Priced");
+        assertThat(TestNode.expect(node.call("GET", "/api/v1/jobs/priced", null), 200).at("/definition/name").asText()).isEqualTo("Priced");
 
         // an execution records the version it ran
-        JsonNode run = json(node.call("POST", "/api/v1/jobs/priced/executions", "{}"), 202);
+        JsonNode run = TestNode.expect(node.call("POST", "/api/v1/jobs/priced/executions", "{}"), 202);
         JsonNode ended = node.awaitEnd(run.get("id").asText());
         assertThat(ended.get("job_version").asInt()).isEqualTo(4);
         assertThat(node.object(ended.get("context_path").asText()).at("/steps/price/output/rate").asInt()).isEqualTo(3);
@@ -85,8 +85,4 @@ class VersionsIT {
         assertThat(node.call("DELETE", "/api/v1/jobs/priced/tags/reviewed", null).statusCode()).isEqualTo(404);
     }
 
-    private static JsonNode json(HttpResponse<String> response, int status) throws Exception {
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-        return TestNode.JSON.readTree(response.body());
-    }
 }

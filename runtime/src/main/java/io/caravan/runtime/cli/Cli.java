@@ -29,7 +29,15 @@ public final class Cli implements Callable<Integer> {
 
     /** The command line with every command, for running and for the completion script. */
     static CommandLine commandLine() {
-        return new CommandLine(new Cli()).setCaseInsensitiveEnumValuesAllowed(true);
+        return new CommandLine(new Cli()).setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionExceptionHandler((e, command, parsed) -> {
+                    if (e instanceof ApiClient.Refused) {
+                        command.getOut().println("refused: " + e.getMessage());
+                        command.getOut().flush();
+                        return 1; // the server said no, or could not be reached
+                    }
+                    throw e;
+                });
     }
 
     @Override

@@ -29,23 +29,18 @@ final class ExportCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ObjectNode request = ApiClient.JSON.createObjectNode();
         ids.forEach(request.putArray("jobs")::add);
-        try {
-            JsonNode bundle = api.post("/jobs/export", request);
-            byte[] bytes = ApiClient.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(bundle);
-            if (output == null) {
-                System.out.write(bytes);
-                System.out.println();
-            } else {
-                Files.write(output, bytes);
-                System.out.println(bundle.path("jobs").size() + " job(s), " + bundle.path("connections").size()
-                        + " connection(s) written to " + output + "; secrets to give on import: "
-                        + placeholders(bundle));
-            }
-            return 0;
-        } catch (ApiClient.Refused e) {
-            System.out.println("refused: " + e.getMessage());
-            return 1;
+        JsonNode bundle = api.post("/jobs/export", request);
+        byte[] bytes = ApiClient.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(bundle);
+        if (output == null) {
+            System.out.write(bytes);
+            System.out.println();
+        } else {
+            Files.write(output, bytes);
+            System.out.println(bundle.path("jobs").size() + " job(s), " + bundle.path("connections").size()
+                    + " connection(s) written to " + output + "; secrets to give on import: "
+                    + placeholders(bundle));
         }
+        return 0;
     }
 
     private static String placeholders(JsonNode bundle) {

@@ -39,24 +39,19 @@ final class ImportCommand implements Callable<Integer> {
         }
         ObjectNode values = request.putObject("secrets");
         secrets.forEach(values::put);
-        try {
-            JsonNode plan = api.post("/jobs/import", request);
-            for (String kind : new String[] {"connections", "secrets", "jobs"}) {
-                for (JsonNode item : plan.path(kind)) {
-                    System.out.printf("%-12s %-32s %s%n", kind.substring(0, kind.length() - 1),
-                            item.has("id") ? item.get("id").asText() : item.path("name").asText(), item.path("action").asText());
-                    item.path("changes").forEach(c -> System.out.println("    " + c.path("op").asText() + " "
-                            + c.path("path").asText() + (c.has("value") ? " = " + c.get("value") : "")));
-                }
+        JsonNode plan = api.post("/jobs/import", request);
+        for (String kind : new String[] {"connections", "secrets", "jobs"}) {
+            for (JsonNode item : plan.path(kind)) {
+                System.out.printf("%-12s %-32s %s%n", kind.substring(0, kind.length() - 1),
+                        item.has("id") ? item.get("id").asText() : item.path("name").asText(), item.path("action").asText());
+                item.path("changes").forEach(c -> System.out.println("    " + c.path("op").asText() + " "
+                        + c.path("path").asText() + (c.has("value") ? " = " + c.get("value") : "")));
             }
-            if (plan.path("missing_secrets").size() > 0) {
-                System.out.println("missing secrets (give them with --secret NAME=VALUE): " + plan.get("missing_secrets"));
-            }
-            System.out.println(dryRun ? "dry run: nothing written" : "imported");
-            return plan.path("ready").asBoolean(true) ? 0 : 1;
-        } catch (ApiClient.Refused e) {
-            System.out.println("refused: " + e.getMessage());
-            return 1;
         }
+        if (plan.path("missing_secrets").size() > 0) {
+            System.out.println("missing secrets (give them with --secret NAME=VALUE): " + plan.get("missing_secrets"));
+        }
+        System.out.println(dryRun ? "dry run: nothing written" : "imported");
+        return plan.path("ready").asBoolean(true) ? 0 : 1;
     }
 }

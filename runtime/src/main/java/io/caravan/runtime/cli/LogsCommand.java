@@ -25,26 +25,21 @@ final class LogsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try {
-            String path = "/executions/" + ApiClient.encode(id);
-            JsonNode execution = api.get(path);
-            String seen = null;
-            while (follow && !Timeline.ended(execution)) {
-                String now = execution.path("status").asText() + " " + execution.path("progress").asText();
-                if (!now.equals(seen)) {
-                    System.out.println(execution.path("status").asText() + ", step " + execution.path("current_step").asText("-")
-                            + " (" + execution.path("progress").asInt() + " done)");
-                    seen = now;
-                }
-                Thread.sleep(500);
-                execution = api.get(path);
+        String path = "/executions/" + ApiClient.encode(id);
+        JsonNode execution = api.get(path);
+        String seen = null;
+        while (follow && !Timeline.ended(execution)) {
+            String now = execution.path("status").asText() + " " + execution.path("progress").asText();
+            if (!now.equals(seen)) {
+                System.out.println(execution.path("status").asText() + ", step " + execution.path("current_step").asText("-")
+                        + " (" + execution.path("progress").asInt() + " done)");
+                seen = now;
             }
-            Timeline.print(execution, api.find(path + "/context"), System.out);
-            String status = execution.path("status").asText();
-            return status.equals("SUCCESS") || status.equals("PARTIAL_SUCCESS") || !Timeline.ended(execution) ? 0 : 1;
-        } catch (ApiClient.Refused e) {
-            System.out.println("refused: " + e.getMessage());
-            return 1;
+            Thread.sleep(500);
+            execution = api.get(path);
         }
+        Timeline.print(execution, api.find(path + "/context"), System.out);
+        String status = execution.path("status").asText();
+        return status.equals("SUCCESS") || status.equals("PARTIAL_SUCCESS") || !Timeline.ended(execution) ? 0 : 1;
     }
 }

@@ -26,20 +26,15 @@ final class PullCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try {
-            List<String> wanted = ids.isEmpty() ? all() : ids;
-            Files.createDirectories(directory);
-            for (String id : wanted) {
-                JsonNode job = api.get("/jobs/" + ApiClient.encode(id));
-                Path file = directory.resolve(id + ".json");
-                Files.write(file, ApiClient.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(job.get("definition")));
-                System.out.println(id + ": version " + job.path("version").asInt() + " written to " + file);
-            }
-            return 0;
-        } catch (ApiClient.Refused e) {
-            System.out.println("refused: " + e.getMessage());
-            return 1;
+        List<String> wanted = ids.isEmpty() ? all() : ids;
+        Files.createDirectories(directory);
+        for (String id : wanted) {
+            JsonNode job = api.get("/jobs/" + ApiClient.encode(id));
+            Path file = directory.resolve(id + ".json");
+            Files.write(file, ApiClient.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(job.get("definition")));
+            System.out.println(id + ": version " + job.path("version").asInt() + " written to " + file);
         }
+        return 0;
     }
 
     private List<String> all() throws ApiClient.Refused {

@@ -65,9 +65,6 @@ final class RunCommand implements Callable<Integer> {
             api.server = "http://127.0.0.1:" + port;
             api.token = token;
             return run(api, document);
-        } catch (ApiClient.Refused e) {
-            System.out.println("refused: " + e.getMessage());
-            return 1;
         } finally {
             node.close();
             delete(data);

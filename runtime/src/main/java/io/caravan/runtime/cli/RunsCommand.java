@@ -21,7 +21,7 @@ final class RunsCommand implements Callable<Integer> {
     String job;
 
     @Override
-    public Integer call() {
+    public Integer call() throws ApiClient.Refused {
         StringBuilder query = new StringBuilder("/executions?page=1");
         if (job != null) {
             query.append("&job=").append(ApiClient.encode(job));
@@ -29,17 +29,12 @@ final class RunsCommand implements Callable<Integer> {
         if (status != null) {
             query.append("&status=").append(ApiClient.encode(status));
         }
-        try {
-            JsonNode items = api.get(query.toString()).path("items");
-            System.out.printf("%-38s %-24s %-16s %-8s %s%n", "EXECUTION", "JOB", "STATUS", "VERSION", "CREATED");
-            for (JsonNode e : items) {
-                System.out.printf("%-38s %-24s %-16s %-8s %s%n", e.path("id").asText(), e.path("job_id").asText(),
-                        e.path("status").asText(), e.path("job_version").asText(), e.path("created_at").asText());
-            }
-            return 0;
-        } catch (ApiClient.Refused e) {
-            System.out.println("refused: " + e.getMessage());
-            return 1;
+        JsonNode items = api.get(query.toString()).path("items");
+        System.out.printf("%-38s %-24s %-16s %-8s %s%n", "EXECUTION", "JOB", "STATUS", "VERSION", "CREATED");
+        for (JsonNode e : items) {
+            System.out.printf("%-38s %-24s %-16s %-8s %s%n", e.path("id").asText(), e.path("job_id").asText(),
+                    e.path("status").asText(), e.path("job_version").asText(), e.path("created_at").asText());
         }
+        return 0;
     }
 }
