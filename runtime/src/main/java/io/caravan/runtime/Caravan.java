@@ -241,7 +241,7 @@ public final class Caravan implements AutoCloseable {
                 workers.setEnded(io.caravan.runtime.execution.ExecutionEnded.all(answers, disposal));
                 jobs.setTriggers(io.caravan.runtime.jobs.JobTriggers.all(
                         new Schedules(camel, new ScheduleFires(runs, expressions)),
-                        new io.caravan.runtime.triggers.FileDrops(camel, connectionStore, objects, runs)));
+                        new io.caravan.runtime.triggers.FileDrops(camel, connectionStore, objects, runs, drops)));
                 camel.addRoutes(new HookRoutes(new WebhookIntake(loaded, runs, secrets,
                         new io.caravan.runtime.hooks.RateLimits(db.dataSource()),
                         answers, json), json));

@@ -26,6 +26,7 @@ class BundlesIT {
 
     private static final String DB_PASSWORD = "warehouse-pass-5531";
     private static final String API_KEY = "api-key-value-6612";
+    private static final String CRM_KEY = "crm-header-key-9931";
     private static final String HOOK_KEY = "hook-key-value-from-the-store-0042";
     private static final String[] CRONS = {"0 0 * * * ?", "0 */5 * * * ?", "0 30 6 ? * MON-FRI"};
     private static final String[] ZONES = {"UTC", "Europe/Berlin", "America/New_York"};
@@ -52,6 +53,8 @@ class BundlesIT {
         TestNode.expect(node.call("POST", "/api/v1/connections", TestNode.JSON.writeValueAsString(Map.of("name", "warehouse",
                 "type", "jdbc", "config", Map.of("url", node.caravan.databaseUrl(), "username", "postgres"),
                 "secrets", Map.of("password", DB_PASSWORD)))), 201);
+        TestNode.expect(node.call("POST", "/api/v1/connections", TestNode.JSON.writeValueAsString(Map.of("name", "crm", "type", "http",
+                "config", Map.of("base_url", "http://127.0.0.1:9/", "headers", Map.of("X-Api-Key", CRM_KEY))))), 201);
         for (int i = 0; i < 30; i++) {
             ObjectNode job = generate(random, i, literalSecrets);
             TestNode.expect(node.call("POST", "/api/v1/jobs", job.toString()), 201);
@@ -60,11 +63,13 @@ class BundlesIT {
 
         JsonNode bundle = TestNode.expect(node.call("POST", "/api/v1/jobs/export", "{}"), 200);
         String text = bundle.toString();
-        assertThat(text).as("no secret value in a bundle").doesNotContain(API_KEY).doesNotContain(HOOK_KEY)
+        assertThat(text).as("no secret value in a bundle").doesNotContain(API_KEY).doesNotContain(CRM_KEY).doesNotContain(HOOK_KEY)
                 .doesNotContain(DB_PASSWORD);
         literalSecrets.forEach(s -> assertThat(text).doesNotContain(s));
         assertThat(bundle.get("jobs")).hasSize(30);
-        assertThat(bundle.at("/connections/0/secrets/password/$secret").asText()).isEqualTo("warehouse.password");
+        assertThat(bundle.get("connections")).extracting(c -> c.get("name").asText()).containsExactly("crm", "warehouse");
+        assertThat(bundle.at("/connections/1/secrets/password/$secret").asText()).isEqualTo("warehouse.password");
+        assertThat(bundle.at("/connections/0/config/headers/X-Api-Key/$secret").asText()).isEqualTo("crm.headers.X-Api-Key");
         assertThat(bundle.get("secrets")).extracting(JsonNode::asText).contains("apiKey", "hookKey");
 
         // an instance without these jobs, their connection or their secrets
@@ -72,6 +77,7 @@ class BundlesIT {
             assertThat(node.call("DELETE", "/api/v1/jobs/" + id, null).statusCode()).isEqualTo(204);
         }
         assertThat(node.call("DELETE", "/api/v1/connections/warehouse", null).statusCode()).isEqualTo(204);
+        assertThat(node.call("DELETE", "/api/v1/connections/crm", null).statusCode()).isEqualTo(204);
         assertThat(node.call("DELETE", "/api/v1/secrets/apiKey", null).statusCode()).isEqualTo(204);
         assertThat(node.call("DELETE", "/api/v1/secrets/hookKey", null).statusCode()).isEqualTo(204);
 
@@ -82,7 +88,7 @@ class BundlesIT {
         assertThat(dry.get("ready").asBoolean()).isFalse();
         List<String> missing = new ArrayList<>();
         dry.get("missing_secrets").forEach(m -> missing.add(m.asText()));
-        assertThat(missing).contains("apiKey", "hookKey", "warehouse.password");
+        assertThat(missing).contains("apiKey", "hookKey", "warehouse.password", "crm.headers.X-Api-Key");
         assertThat(missing.stream().filter(m -> m.contains(".webhook."))).hasSize(literalSecrets.size());
         assertThat(dry.get("jobs")).allSatisfy(j -> assertThat(j.get("action").asText()).isEqualTo("create"));
         assertThat(node.query("select count(*)::text from jobs where id like 'gen-%'")).containsExactly("0");
@@ -94,7 +100,8 @@ class BundlesIT {
         assertThat(node.query("select count(*)::text from jobs where id like 'gen-%'")).as("nothing written").containsExactly("0");
 
         ObjectNode values = request.putObject("secrets");
-        values.put("apiKey", API_KEY).put("hookKey", HOOK_KEY).put("warehouse.password", DB_PASSWORD);
+        values.put("apiKey", API_KEY).put("hookKey", HOOK_KEY).put("warehouse.password", DB_PASSWORD)
+                .put("crm.headers.X-Api-Key", CRM_KEY);
         for (String name : missing) {
             if (name.contains(".webhook.")) {
                 String job = name.substring(0, name.indexOf(".webhook."));
@@ -126,7 +133,7 @@ class BundlesIT {
         assertThat(changes).hasSize(1);
         assertThat(changes.get(0).get("op").asText()).as("from what is here to what the bundle holds").isEqualTo("remove");
         assertThat(changes.get(0).get("path").asText()).isEqualTo("/description");
-        assertThat(again.get("connections").get(0).get("action").asText()).isEqualTo("unchanged");
+        assertThat(again.get("connections")).allSatisfy(c -> assertThat(c.get("action").asText()).isEqualTo("unchanged"));
     }
 
     @Test
@@ -140,6 +147,13 @@ class BundlesIT {
         assertThat(r.body()).contains("$.bundle.jobs[0].definition.id", "$.bundle.jobs[1].definition.steps[0].connection",
                 "$.bundle.connections[0].type");
         assertThat(node.call("POST", "/api/v1/jobs/import", "{\"bundle\": {\"jobs\": 3}}").statusCode()).isEqualTo(400);
+        HttpResponse<String> shapes = node.call("POST", "/api/v1/jobs/import", """
+                {"bundle": {"caravan_bundle": 1, "connections": {"x": {}}, "secrets": ["not a name"], "jobs": [
+                   {"definition": {"id": "twice", "triggers": {"a": {}}, "steps": []}},
+                   {"definition": {"id": "twice", "steps": []}}]}}""");
+        assertThat(shapes.statusCode()).as("shapes a bundle cannot have: 400, never 500").isEqualTo(400);
+        assertThat(shapes.body()).contains("$.bundle.connections", "$.bundle.secrets[0]", "$.bundle.jobs[0].definition.triggers",
+                "$.bundle.jobs[1].definition.id");
         assertThat(node.call("POST", "/api/v1/jobs/export", "{\"jobs\": [\"no-such-job\"]}").statusCode()).isEqualTo(404);
     }
 
@@ -171,14 +185,16 @@ class BundlesIT {
         ArrayNode steps = job.putArray("steps");
         int count = 1 + random.nextInt(4);
         for (int s = 0; s < count; s++) {
-            switch (random.nextInt(4)) {
+            switch (random.nextInt(5)) {
                 case 0 -> steps.addObject().put("id", "s" + s).put("type", "log").put("message", "limit {{ params.limit }}");
                 case 1 -> steps.addObject().put("id", "s" + s).put("type", "set").putObject("variables")
                         .put("v" + s, random.nextInt(1000));
                 case 2 -> steps.addObject().put("id", "s" + s).put("type", "sql").put("connection", "warehouse")
                         .put("query", "select :n as n").putObject("parameters").put("n", "{{ params.limit }}");
-                default -> steps.addObject().put("id", "s" + s).put("type", "http").put("url", "http://127.0.0.1:9/x")
+                case 3 -> steps.addObject().put("id", "s" + s).put("type", "http").put("url", "http://127.0.0.1:9/x")
                         .putObject("headers").put("Authorization", "Bearer {{ secrets.apiKey }}");
+                default -> steps.addObject().put("id", "s" + s).put("type", "http")
+                        .put("url", "{{ connections.crm.base_url }}orders");
             }
         }
         return job;

@@ -74,18 +74,25 @@ class CatalogueIT {
                 "{\"id\": \"acme-pull\", \"params\": {\"since\": \"yesterday\", \"token\": \"t-1234\"}}");
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(bad.body()).contains("$.params.since", "$.params.token");
-        HttpResponse<String> missing = node.call("POST", "/api/v1/jobs/tpl-partner-pull/instantiate", "{\"id\": \"acme-pull\"}");
+        HttpResponse<String> missing = node.call("POST", "/api/v1/jobs/tpl-partner-pull/instantiate",
+                "{\"id\": \"acme-pull\", \"webhookSecret\": \"acme-own-signing-secret\"}");
         assertThat(missing.statusCode()).as("partner is required and has no default").isEqualTo(400);
         assertThat(missing.body()).contains("$.params.partner", "is required");
+        HttpResponse<String> shared = node.call("POST", "/api/v1/jobs/tpl-partner-pull/instantiate",
+                "{\"id\": \"acme-pull\", \"params\": {\"partner\": \"acme\"}}");
+        assertThat(shared.statusCode()).as("the template's own signing secret is not handed on").isEqualTo(400);
+        assertThat(shared.body()).contains("$.webhookSecret");
 
         JsonNode made = TestNode.expect(node.call("POST", "/api/v1/jobs/tpl-partner-pull/instantiate",
-                "{\"id\": \"acme-pull\", \"name\": \"ACME pull\", \"params\": {\"partner\": \"acme\"}}"), 201);
+                "{\"id\": \"acme-pull\", \"name\": \"ACME pull\", \"params\": {\"partner\": \"acme\"},"
+                + " \"webhookSecret\": \"acme-own-signing-secret\"}"), 201);
         assertThat(made.get("template_version").asInt()).isEqualTo(1);
         JsonNode job = TestNode.expect(node.call("GET", "/api/v1/jobs/acme-pull", null), 200);
         assertThat(job.get("template").asBoolean()).isFalse();
         assertThat(job.at("/definition/name").asText()).isEqualTo("ACME pull");
         assertThat(job.at("/definition/params/partner/default").asText()).isEqualTo("acme");
         assertThat(job.at("/definition/category").asText()).isEqualTo("partners");
+        assertThat(job.at("/definition/triggers/0/secret").asText()).isEqualTo("acme-own-signing-secret");
         JsonNode ran = node.awaitEnd(node.run("acme-pull", null));
         assertThat(node.object(ran.get("context_path").asText()).at("/steps/say/output/message").asText())
                 .isEqualTo("acme since 2026-01-01");

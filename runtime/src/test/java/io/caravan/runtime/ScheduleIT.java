@@ -94,9 +94,17 @@ class ScheduleIT {
 
     @Test
     void aFireWhoseParametersDoNotFitIsKeptAsAFailedExecutionSayingWhy() throws Exception {
-        create("unfit", """
+        var refused = node.call("POST", "/api/v1/jobs", """
                 {"id": "unfit", "params": {"day": {"type": "string", "required": true}},
                  "triggers": [{"type": "schedule", "cron": "* * * * * ?"}],
+                 "steps": [{"id": "say", "type": "log", "message": "{{ params.day }}"}]}""");
+        assertThat(refused.statusCode()).as("a schedule that cannot give a required parameter is refused when saved")
+                .isEqualTo(400);
+        assertThat(refused.body()).contains("$.triggers[0].params", "'day' is required");
+        // what only the fire can tell: a templated value that does not fit
+        create("unfit", """
+                {"id": "unfit", "params": {"day": {"type": "integer", "required": true}},
+                 "triggers": [{"type": "schedule", "cron": "* * * * * ?", "params": {"day": "{{ trigger.scheduled_at }}"}}],
                  "steps": [{"id": "say", "type": "log", "message": "{{ params.day }}"}]}""");
         await().atMost(Duration.ofSeconds(10)).until(() -> !fires("unfit").isEmpty());
         assertThat(node.call("DELETE", "/api/v1/jobs/unfit", null).statusCode()).isEqualTo(204);

@@ -33,6 +33,7 @@ public final class ExecutionContext {
     private Map<String, Object> connections;
     /** Texts replaced by {@link #MASK} wherever the execution's data or errors leave this process. */
     private List<String> masked = List.of();
+    private Set<String> secretParams = Set.of();
     /** Attempts of unfinished steps that earlier claims began but the checkpoint does not hold. */
     private final Map<String, Integer> earlierAttempts = new java.util.HashMap<>();
 
@@ -157,6 +158,14 @@ public final class ExecutionContext {
         mask(values);
     }
 
+    /**
+     * Names the parameters declared secret: in the checkpoint their values are masked whatever
+     * their length (elsewhere a value shorter than 4 characters is not, as it would mask ordinary text).
+     */
+    public void setSecretParams(Set<String> names) {
+        this.secretParams = Set.copyOf(names);
+    }
+
     private void mask(java.util.Collection<String> values) {
         List<String> texts = new java.util.ArrayList<>(masked);
         for (String value : values) {
@@ -187,15 +196,23 @@ public final class ExecutionContext {
      * bookkeeping (statuses, times, ids), which a short secret must not corrupt.
      */
     public Map<String, Object> maskedData() {
-        if (masked.isEmpty()) {
+        if (masked.isEmpty() && secretParams.isEmpty()) {
             return data;
         }
         Map<String, Object> out = new LinkedHashMap<>();
         data.forEach((key, value) -> out.put(key, switch (key) {
             case "execution" -> value;
             case "steps" -> maskedSteps(value);
+            case "params" -> maskedParams(value);
             default -> maskedValue(value);
         }));
+        return out;
+    }
+
+    private Object maskedParams(Object params) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        ((Map<?, ?>) params).forEach((name, value) -> out.put((String) name,
+                secretParams.contains(name) && value != null ? MASK : maskedValue(value)));
         return out;
     }
 

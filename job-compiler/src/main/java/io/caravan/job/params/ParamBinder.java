@@ -74,8 +74,10 @@ public final class ParamBinder {
             } else if (spec.minimum() != null && spec.maximum() != null && spec.minimum().compareTo(spec.maximum()) > 0) {
                 at.add(".maximum", "is less than the minimum");
             }
-            if (spec.defaultValue() != null && !spec.defaultValue().isNull()) {
-                check(spec, json.convertValue(spec.defaultValue(), Object.class), at, ".default", false);
+            if (hasDefault(spec) && Boolean.TRUE.equals(spec.secret())) {
+                at.add(".default", "a secret parameter has no default: its value is given when a run starts");
+            } else if (hasDefault(spec)) {
+                check(spec, json.convertValue(spec.defaultValue(), Object.class), at, ".default");
             }
             if (spec.allowed() != null) {
                 for (int i = 0; i < spec.allowed().size(); i++) {
@@ -92,7 +94,7 @@ public final class ParamBinder {
                 scheduled(job, schedule.params() == null ? Map.of() : schedule.params(), at.at(".params"));
             } else {
                 job.params().forEach((name, spec) -> {
-                    if (spec.isRequired() && spec.defaultValue() == null) {
+                    if (spec.isRequired() && !hasDefault(spec)) {
                         at.add("", "this trigger gives no parameters, but '" + name + "' is required and has no default");
                     }
                 });
@@ -106,15 +108,22 @@ public final class ParamBinder {
             ParamSpec spec = job.params().get(name);
             if (spec == null) {
                 at.add("." + name, "is not a parameter of job '" + job.id() + "'");
+            } else if (Boolean.TRUE.equals(spec.secret())) {
+                at.add("." + name, "is secret: a schedule cannot give it; read a stored secret ({{ secrets.<name> }})"
+                        + " in the steps instead");
             } else if (!(value instanceof String text && text.contains("{{"))) {
                 check(spec, value, at, "." + name);
             }
         });
         job.params().forEach((name, spec) -> {
-            if (spec.isRequired() && spec.defaultValue() == null && !given.containsKey(name)) {
+            if (spec.isRequired() && !hasDefault(spec) && !given.containsKey(name)) {
                 at.add("", "'" + name + "' is required and has no default; give it here");
             }
         });
+    }
+
+    private static boolean hasDefault(ParamSpec spec) {
+        return spec.defaultValue() != null && !spec.defaultValue().isNull();
     }
 
     /** 7.0 is an integer, as in JSON Schema: the number counts, not how it was written. */

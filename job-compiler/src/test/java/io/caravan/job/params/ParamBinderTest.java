@@ -110,9 +110,14 @@ class ParamBinderTest {
                 "n": {"type": "integer", "minimum": 5, "maximum": 1, "enum": [3, "x"]},
                 "flag": {"type": "boolean", "format": "email", "secret": true},
                 "who": {"type": "string", "required": true},
-                "size": {"type": "string", "minimum": 1}},
+                "size": {"type": "string", "minimum": 1},
+                "pin": {"type": "string", "secret": true, "default": "1234"},
+                "zone": {"type": "string", "enum": ["eu", "us"], "default": "asia"},
+                "key": {"type": "string", "secret": true},
+                "owner": {"type": "string", "required": true, "default": null}},
              "triggers": [{"type": "webhook", "secret": "a-signing-secret-of-length"},
-                          {"type": "schedule", "cron": "0 0 * * * ?", "params": {"who": 5, "day": "{{ trigger.scheduled_at }}", "x": 1}},
+                          {"type": "schedule", "cron": "0 0 * * * ?", "params": {"who": 5, "day": "{{ trigger.scheduled_at }}", "x": 1,
+                            "key": "k-1", "owner": "me"}},
                           {"type": "schedule", "cron": "0 0 * * * ?"}],
              "steps": [{"id": "a", "type": "echo"}]}""", JobDefinition.class);
         Problems problems = new Problems();
@@ -125,9 +130,15 @@ class ParamBinderTest {
                 tuple("$.params.flag.format", "applies to strings; 'flag' is a boolean"),
                 tuple("$.params.flag.secret", "only a string parameter can be secret"),
                 tuple("$.params.size.minimum", "applies to numbers; 'size' is a string"),
+                tuple("$.params.pin.default", "a secret parameter has no default: its value is given when a run starts"),
+                tuple("$.params.zone.default", "must be one of [\"eu\", \"us\"]"),
                 tuple("$.triggers[0]", "this trigger gives no parameters, but 'who' is required and has no default"),
+                tuple("$.triggers[0]", "this trigger gives no parameters, but 'owner' is required and has no default"),
+                tuple("$.triggers[1].params.key", "is secret: a schedule cannot give it; read a stored secret"
+                        + " ({{ secrets.<name> }}) in the steps instead"),
                 tuple("$.triggers[1].params.who", "must be a string"),
                 tuple("$.triggers[1].params.x", "is not a parameter of job 'j'"),
-                tuple("$.triggers[2].params", "'who' is required and has no default; give it here"));
+                tuple("$.triggers[2].params", "'who' is required and has no default; give it here"),
+                tuple("$.triggers[2].params", "'owner' is required and has no default; give it here"));
     }
 }

@@ -85,8 +85,13 @@ public final class Handlers {
         if (status != null && !java.util.Set.of("enabled", "disabled", "template").contains(status)) {
             throw ApiException.badRequest("unknown status", List.of(new Problem("$.status", "must be enabled, disabled or template")));
         }
+        String last = query(e, "last_status");
+        if (last != null && !STATUSES.contains(last)) {
+            throw ApiException.badRequest("unknown execution status", List.of(new Problem("$.last_status",
+                    "must be one of " + new java.util.TreeSet<>(STATUSES))));
+        }
         var found = jobs.search(new io.caravan.runtime.store.JobStore.JobQuery(query(e, "q"), query(e, "tag"),
-                query(e, "category"), status, query(e, "last_status")), PAGE_SIZE, (page - 1) * PAGE_SIZE);
+                query(e, "category"), status, last), PAGE_SIZE, (page - 1) * PAGE_SIZE);
         ObjectNode out = json.createObjectNode().put("page", page).put("size", PAGE_SIZE);
         var items = out.putArray("items");
         found.forEach(summary -> items.add(views.summary(summary)));

@@ -68,6 +68,10 @@ public final class BundleImport {
             throw ApiException.badRequest("not a bundle", List.of(new Problem("$.bundle",
                     "must be an object with caravan_bundle: " + Bundles.FORMAT + " and a jobs array, as export writes it")));
         }
+        shape(bundle, problems);
+        if (!problems.isEmpty()) {
+            throw ApiException.badRequest("the bundle cannot be imported: " + problems.size() + " problem(s)", problems);
+        }
         List<Step> steps = new ArrayList<>();
         Set<String> bundled = new TreeSet<>();
         JsonNode connectionList = bundle.path("connections");
@@ -96,13 +100,52 @@ public final class BundleImport {
         return plan;
     }
 
+    /** What must hold before anything is planned: arrays where arrays go, no name twice, secret names that can be stored. */
+    private static void shape(JsonNode bundle, List<Problem> problems) {
+        for (String list : List.of("connections", "secrets")) {
+            if (!bundle.path(list).isMissingNode() && !bundle.path(list).isArray()) {
+                problems.add(new Problem("$.bundle." + list, "must be an array"));
+            }
+        }
+        Set<String> seen = new java.util.HashSet<>();
+        JsonNode jobs = bundle.path("jobs");
+        for (int i = 0; i < jobs.size(); i++) {
+            JsonNode definition = jobs.get(i).path("definition");
+            String at = "$.bundle.jobs[" + i + "].definition";
+            if (!definition.isObject()) {
+                problems.add(new Problem(at, "must be a job document"));
+            } else if (!seen.add("job " + definition.path("id").asText())) {
+                problems.add(new Problem(at + ".id", "job '" + definition.path("id").asText() + "' is in the bundle twice"));
+            } else if (!definition.path("triggers").isMissingNode() && !definition.path("triggers").isArray()) {
+                problems.add(new Problem(at + ".triggers", "must be an array"));
+            }
+        }
+        JsonNode connections = bundle.path("connections");
+        for (int i = 0; connections.isArray() && i < connections.size(); i++) {
+            JsonNode c = connections.get(i);
+            if (!c.isObject() || !c.path("name").isTextual()) {
+                problems.add(new Problem("$.bundle.connections[" + i + "]", "must be a connection with a name"));
+            } else if (!seen.add("connection " + c.get("name").asText())) {
+                problems.add(new Problem("$.bundle.connections[" + i + "].name", "connection '" + c.get("name").asText()
+                        + "' is in the bundle twice"));
+            }
+        }
+        JsonNode secrets = bundle.path("secrets");
+        for (int i = 0; secrets.isArray() && i < secrets.size(); i++) {
+            if (!secrets.get(i).isTextual() || !SecretStore.NAME.matcher(secrets.get(i).asText()).matches()) {
+                problems.add(new Problem("$.bundle.secrets[" + i + "]", "must be a secret's name"));
+            }
+        }
+    }
+
     private void connection(JsonNode c, String at, Map<String, String> values, List<Problem> problems, Set<String> missing,
             List<Step> steps, Set<String> bundled) {
         String name = c.path("name").asText("");
         String type = c.path("type").asText("");
-        Map<String, Object> config = c.path("config").isObject()
-                ? json.convertValue(c.get("config"), new TypeReference<LinkedHashMap<String, Object>>() { }) : Map.of();
         Optional<ConnectionStore.Connection> existing = connections.open(name);
+        ObjectNode configNode = c.path("config").isObject() ? c.get("config").deepCopy() : json.createObjectNode();
+        boolean headersGiven = resolveHeaders(name, configNode, existing, values, missing);
+        Map<String, Object> config = json.convertValue(configNode, new TypeReference<LinkedHashMap<String, Object>>() { });
         Map<String, String> resolved = new LinkedHashMap<>();
         boolean given = false;
         for (var field : iterable(c.path("secrets"))) {
@@ -121,16 +164,56 @@ public final class BundleImport {
         ConnectionsApi.problems(name, type, config, resolved.keySet())
                 .forEach(p -> problems.add(new Problem(at + p.path().substring(1), p.message())));
         bundled.add(name);
+        boolean secretsGiven = given || headersGiven;
         String action = existing.isEmpty() ? "create"
-                : !given && existing.get().type().equals(type) && existing.get().config().equals(config)
+                : !secretsGiven && existing.get().type().equals(type) && existing.get().config().equals(config)
                         && existing.get().secrets().keySet().equals(resolved.keySet()) ? "unchanged" : "update";
-        steps.add(new Step("connection", name, action, null, () -> {
+        // what changes, header values as placeholders; new secret values are said, never shown
+        JsonNode changes = !action.equals("update") ? null : JsonDiff.asJson(
+                bundles.connectionView(name, existing.get().type(), existing.get().config()),
+                bundles.connectionView(name, type, config),
+                READABLE);
+        if (changes != null && secretsGiven) {
+            ((com.fasterxml.jackson.databind.node.ArrayNode) changes).addObject().put("op", "replace")
+                    .put("path", "/secrets").put("value", "(new values given)");
+        }
+        steps.add(new Step("connection", name, action, changes, () -> {
             try {
                 connections.save(name, type, config, resolved);
             } catch (Exception e) {
                 throw new IllegalStateException("connection '" + name + "' not saved: " + e.getMessage(), e);
             }
         }));
+    }
+
+    /**
+     * Gives each header placeholder of a connection's config its value: the one given, else the
+     * header this instance's connection has; true when any value was given.
+     */
+    private static boolean resolveHeaders(String connection, ObjectNode config, Optional<ConnectionStore.Connection> existing,
+            Map<String, String> values, Set<String> missing) {
+        boolean given = false;
+        if (!(config.get("headers") instanceof ObjectNode headers)) {
+            return false;
+        }
+        for (String header : iterable(headers).stream().map(Map.Entry::getKey).toList()) {
+            Optional<String> placeholder = Bundles.placeholderName(headers.get(header));
+            if (placeholder.isEmpty()) {
+                continue;
+            }
+            String value = values.get(placeholder.get());
+            given |= value != null;
+            if (value == null && existing.isPresent() && existing.get().config().get("headers") instanceof Map<?, ?> old
+                    && old.get(header) instanceof String kept) {
+                value = kept;
+            }
+            if (value == null) {
+                missing.add(placeholder.get());
+                value = UNKNOWN_SECRET; // so that the rest is checked; nothing is written while one is missing
+            }
+            headers.put(header, value);
+        }
+        return given;
     }
 
     private void stored(String name, Map<String, String> values, Set<String> missing, List<Step> steps) {
@@ -145,14 +228,10 @@ public final class BundleImport {
 
     private void job(JsonNode definition, String at, Map<String, String> values, Set<String> bundledConnections,
             String author, List<Problem> problems, Set<String> missing, List<Step> steps) {
-        if (!definition.isObject()) {
-            problems.add(new Problem(at, "must be a job document"));
-            return;
-        }
         String id = definition.path("id").asText("");
         Optional<JsonNode> existing = jobs.find(id).map(jobs::definition);
         ObjectNode resolved = definition.deepCopy();
-        JsonNode triggers = resolved.path("triggers");
+        JsonNode triggers = resolved.path("triggers").isArray() ? resolved.get("triggers") : json.createArrayNode();
         for (int t = 0; t < triggers.size(); t++) {
             Optional<String> placeholder = Bundles.placeholderName(triggers.get(t).get("secret"));
             if (placeholder.isPresent()) {
@@ -198,16 +277,36 @@ public final class BundleImport {
         return plan;
     }
 
+    /**
+     * Writes the steps in order: secrets, connections, jobs. What the plan could not foresee (a job
+     * changed meanwhile) stops the import; the answer then says what was written before.
+     */
     private void apply(List<Step> steps) {
+        List<String> done = new ArrayList<>();
         for (String kind : List.of("secret", "connection", "job")) {
-            steps.stream().filter(s -> s.kind().equals(kind) && !s.action().equals("unchanged")).forEach(s -> s.write().run());
+            for (Step step : steps) {
+                if (!step.kind().equals(kind) || step.action().equals("unchanged")) {
+                    continue;
+                }
+                try {
+                    step.write().run();
+                } catch (RuntimeException e) {
+                    throw new ApiException(409, "Conflict", "the import stopped at "
+                            + kind + " '" + step.name() + "': " + e.getMessage() + "; written before it: "
+                            + (done.isEmpty() ? "nothing" : String.join(", ", done)) + ". Import the bundle again to finish.",
+                            null);
+                }
+                done.add(kind + " " + step.name() + " (" + step.action() + ")");
+            }
             if (kind.equals("connection")) {
                 registry.sync(); // the jobs that follow name them
             }
         }
     }
 
-    private static Iterable<Map.Entry<String, JsonNode>> iterable(JsonNode node) {
-        return node::fields;
+    private static List<Map.Entry<String, JsonNode>> iterable(JsonNode node) {
+        List<Map.Entry<String, JsonNode>> fields = new ArrayList<>();
+        node.fields().forEachRemaining(fields::add);
+        return fields;
     }
 }

@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 
 /**
  * Jobs moved between instances as one JSON bundle: their documents, the connections they name,
@@ -27,9 +26,6 @@ public final class Bundles {
 
     /** The bundle format this instance writes and reads. */
     public static final int FORMAT = 1;
-
-    /** A stored secret named in an expression: a reference, not a value, and kept as it is. */
-    static final Pattern STORED_SECRET = Pattern.compile("\\{\\{\\s*secrets\\.[A-Za-z][A-Za-z0-9_]*\\s*}}");
 
     private final JobService jobs;
     private final ConnectionStore connections;
@@ -59,8 +55,8 @@ public final class Bundles {
         ArrayNode connectionList = bundle.putArray("connections");
         for (String name : usedConnections) {
             connections.list().stream().filter(c -> c.name().equals(name)).findFirst().ifPresent(c -> {
-                ObjectNode node = connectionList.addObject().put("name", c.name()).put("type", c.type());
-                node.set("config", json.valueToTree(c.config()));
+                ObjectNode node = connectionList.addObject().put("name", c.name());
+                node.setAll(connectionView(c.name(), c.type(), c.config()));
                 ObjectNode secrets = node.putObject("secrets");
                 c.secretFields().forEach(field -> secrets.set(field, placeholder(c.name() + "." + field)));
             });
@@ -77,11 +73,27 @@ public final class Bundles {
         for (int i = 0; i < triggers.size(); i++) {
             JsonNode secret = triggers.get(i).get("secret");
             if ("webhook".equals(triggers.get(i).path("type").asText()) && secret != null && secret.isTextual()
-                    && !STORED_SECRET.matcher(secret.asText()).matches()) {
+                    && !SecretRefs.isReference(secret.asText())) {
                 ((ObjectNode) triggers.get(i)).set("secret", placeholder(webhookSecret(copy.path("id").asText(), i)));
             }
         }
         return copy;
+    }
+
+    /**
+     * A connection's type and config as a bundle shows them: header values (of an {@code http}
+     * connection) as placeholders {@code <connection>.headers.<header>} — they often hold API keys.
+     */
+    ObjectNode connectionView(String name, String type, Map<String, Object> config) {
+        ObjectNode view = json.createObjectNode().put("type", type);
+        ObjectNode copy = json.valueToTree(config);
+        if (copy.get("headers") instanceof ObjectNode headers) {
+            List<String> names = new java.util.ArrayList<>();
+            headers.fieldNames().forEachRemaining(names::add);
+            names.forEach(header -> headers.set(header, placeholder(name + ".headers." + header)));
+        }
+        view.set("config", copy);
+        return view;
     }
 
     static String webhookSecret(String jobId, int trigger) {

@@ -38,6 +38,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--secret", paramLabel = "NAME=VALUE", description = "A stored secret the job reads ({{ secrets.NAME }}).")
     Map<String, String> secrets = new LinkedHashMap<>();
 
+    @Option(names = "--timeout", defaultValue = "PT10M", description = "How long to wait for the run (ISO-8601, default PT10M).")
+    java.time.Duration timeout;
+
     @Override
     public Integer call() throws Exception {
         JsonNode document;
@@ -60,14 +63,20 @@ final class RunCommand implements Callable<Integer> {
         Caravan node = Caravan.start(CaravanConfig.from(Map.of("CARAVAN_DATA_DIR", data.toString(),
                 "CARAVAN_HTTP_PORT", String.valueOf(port), "CARAVAN_ADMIN_TOKEN", token, "CARAVAN_NODE_ID", "cli-run",
                 "CARAVAN_WORKERS", "2")));
+        // Ctrl-C: the node and its temporary database go too
+        Thread cleanUp = new Thread(() -> {
+            node.close();
+            delete(data);
+        }, "caravan-run-clean-up");
+        Runtime.getRuntime().addShutdownHook(cleanUp);
         try {
             ApiClient api = new ApiClient();
             api.server = "http://127.0.0.1:" + port;
             api.token = token;
             return run(api, document);
         } finally {
-            node.close();
-            delete(data);
+            Runtime.getRuntime().removeShutdownHook(cleanUp);
+            cleanUp.run();
         }
     }
 
@@ -82,7 +91,13 @@ final class RunCommand implements Callable<Integer> {
         params.forEach((name, value) -> given.set(name, typed(document.path("params").path(name).path("type").asText(), value)));
         String execution = api.post("/jobs/" + ApiClient.encode(id) + "/executions", request).path("id").asText();
         JsonNode ended = api.get("/executions/" + execution);
+        long deadline = System.nanoTime() + timeout.toNanos();
         while (!Timeline.ended(ended)) {
+            if (System.nanoTime() > deadline) {
+                Timeline.print(ended, api.find("/executions/" + execution + "/context"), System.out);
+                System.out.println("still " + ended.path("status").asText() + " after " + timeout + "; given up");
+                return 1;
+            }
             Thread.sleep(50);
             ended = api.get("/executions/" + execution);
         }

@@ -16,7 +16,7 @@ import java.util.Base64;
  * {@code POST /connections/{name}/test}: each kind tried for real, the way steps use it. jdbc
  * opens a session and runs {@code select 1}; sftp logs in (host key checked) and lists the home
  * directory; ssh logs in; s3 asks whether the bucket exists; http sends a GET to the base URL
- * (any answer below 500 shows the service is there); winrm sends WS-Management's Identify to
+ * with the connection's credentials and headers (an answer below 400 counts); winrm sends WS-Management's Identify to
  * {@code /wsman} with the credentials (200 means they were taken).
  */
 final class ConnectionTests {
@@ -98,8 +98,12 @@ final class ConnectionTests {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create((String) c.config().get("base_url")))
                 .timeout(TIMEOUT).GET();
         authorize(c, request);
+        if (c.config().get("headers") instanceof java.util.Map<?, ?> headers) {
+            headers.forEach((name, value) -> request.header(String.valueOf(name), String.valueOf(value)));
+        }
         int status = client().send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-        return new Outcome(status < 500, "answered " + status);
+        return new Outcome(status < 400, status == 401 || status == 403 ? "the credentials were refused (" + status + ")"
+                : "answered " + status);
     }
 
     private static Outcome winrm(ConnectionStore.Connection c) throws Exception {

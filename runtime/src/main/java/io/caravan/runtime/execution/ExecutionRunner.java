@@ -128,6 +128,7 @@ final class ExecutionRunner {
         @SuppressWarnings("unchecked")
         Map<String, Object> params = (Map<String, Object>) context.data().get("params");
         context.maskAlso(io.caravan.runtime.secrets.SecretParams.values(job.job(), params));
+        context.setSecretParams(io.caravan.runtime.secrets.SecretParams.names(job.job()));
         // found once per compiled version, not by serialising the job at every claim
         java.util.Set<String> names = secretRefs.computeIfAbsent(job, j -> io.caravan.runtime.secrets.SecretRefs.of(j.job(), json));
         if (names.isEmpty()) {

@@ -58,8 +58,8 @@ public final class SyncAnswers implements io.caravan.runtime.execution.Execution
         if (!waiting.tryAcquire()) {
             return answer(id, step, executions.find(id).orElseThrow());
         }
-        java.util.concurrent.CountDownLatch latch = new java.util.concurrent.CountDownLatch(1);
-        endings.put(id, latch);
+        // two calls of one delivery (a repeat) wait on the same latch
+        java.util.concurrent.CountDownLatch latch = endings.computeIfAbsent(id, k -> new java.util.concurrent.CountDownLatch(1));
         try {
             long deadline = System.nanoTime() + bound.toNanos();
             ExecutionRow row = executions.find(id).orElseThrow();
@@ -70,7 +70,7 @@ public final class SyncAnswers implements io.caravan.runtime.execution.Execution
             }
             return answer(id, step, row);
         } finally {
-            endings.remove(id);
+            endings.remove(id, latch);
             waiting.release();
         }
     }

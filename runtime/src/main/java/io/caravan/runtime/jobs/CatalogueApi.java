@@ -37,7 +37,10 @@ public final class CatalogueApi {
         this.json = json;
     }
 
-    /** {@code {"id": "new-job", "name": "…", "params": {…}}}: 201 with the new job, made from the template's current version. */
+    /**
+     * {@code {"id": "new-job", "name": "…", "params": {…}, "webhookSecret": "…"}}: 201 with the new
+     * job, made from the template's current version.
+     */
     public void instantiate(Exchange e) throws Exception {
         String templateId = e.getMessage().getHeader("id", String.class);
         JobRow template = jobs.get(templateId);
@@ -64,6 +67,7 @@ public final class CatalogueApi {
         if (!problems.isEmpty()) {
             throw ApiException.badRequest("the parameters do not fit template '" + templateId + "'", problems.list());
         }
+        giveWebhooksTheirOwnSecret(document, body.path("webhookSecret"));
         document.remove("template");
         document.put("id", body.get("id").asText());
         if (body.path("name").isTextual()) {
@@ -76,6 +80,26 @@ public final class CatalogueApi {
         e.getMessage().setHeader("Location", "/api/v1/jobs/" + created.id());
         Replies.json(e, 201, json.createObjectNode().put("id", created.id()).put("version", created.currentVersion())
                 .put("template", templateId).put("template_version", template.currentVersion()), json);
+    }
+
+    /**
+     * A literal webhook secret of the template is not copied: jobs sharing one would accept each
+     * other's deliveries. The request gives the new job's ({@code webhookSecret}); a stored
+     * secret's reference ({@code {{ secrets.x }}}) is kept, as the template's author chose it.
+     */
+    private static void giveWebhooksTheirOwnSecret(ObjectNode document, JsonNode given) {
+        JsonNode triggers = document.path("triggers");
+        for (int i = 0; i < triggers.size(); i++) {
+            JsonNode secret = triggers.get(i).path("secret");
+            if ("webhook".equals(triggers.get(i).path("type").asText()) && secret.isTextual()
+                    && !io.caravan.runtime.secrets.SecretRefs.isReference(secret.asText())) {
+                if (!given.isTextual()) {
+                    throw ApiException.badRequest("the template's webhook has its own signing secret; give the new job one",
+                            List.of(new Problem("$.webhookSecret", "is required: the new job's webhook signing secret")));
+                }
+                ((ObjectNode) triggers.get(i)).put("secret", given.asText());
+            }
+        }
     }
 
     /** {@code {"action": "enable|disable|delete", "jobs": [ids]}}: 200 with each job's outcome (status and detail). */

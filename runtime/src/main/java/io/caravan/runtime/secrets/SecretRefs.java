@@ -18,7 +18,14 @@ public final class SecretRefs {
     private static final Pattern REFERENCE = Pattern.compile(
             "\\bsecrets\\s*(?:\\.\\s*([A-Za-z][A-Za-z0-9_]*)|\\[\\s*['\"]([A-Za-z][A-Za-z0-9_]*)['\"]\\s*])");
 
+    private static final Pattern WHOLE_REFERENCE = Pattern.compile("\\{\\{\\s*secrets\\.[A-Za-z][A-Za-z0-9_]*\\s*}}");
+
     private SecretRefs() {
+    }
+
+    /** Whether a text is exactly a stored secret's reference, {@code {{ secrets.name }}}: a name, not a value. */
+    public static boolean isReference(String text) {
+        return WHOLE_REFERENCE.matcher(text).matches();
     }
 
     /** The names of the secrets a job's expressions read. */

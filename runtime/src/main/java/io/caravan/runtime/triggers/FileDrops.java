@@ -46,10 +46,13 @@ public final class FileDrops implements JobTriggers {
     private final ConnectionStore connections;
     private final ObjectStore objects;
     private final ExecutionService runs;
+    private final FileDropRepository drops;
     private final Map<String, List<TriggerSpec.Sftp>> installed = new HashMap<>();
 
-    public FileDrops(CamelContext camel, ConnectionStore connections, ObjectStore objects, ExecutionService runs) {
+    public FileDrops(CamelContext camel, ConnectionStore connections, ObjectStore objects, ExecutionService runs,
+            FileDropRepository drops) {
         this.camel = camel;
+        this.drops = drops;
         this.connections = connections;
         this.objects = objects;
         this.runs = runs;
@@ -146,11 +149,13 @@ public final class FileDrops implements JobTriggers {
         String relative = exchange.getMessage().getHeader(Exchange.FILE_NAME, String.class);
         long size = exchange.getMessage().getBody(java.io.File.class).length();
         Long modified = exchange.getMessage().getHeader(Exchange.FILE_LAST_MODIFIED, Long.class);
+        String fileKey = exchange.getContext().resolveLanguage("simple").createExpression(key(jobId, index))
+                .evaluate(exchange, String.class);
         if (size != exchange.getMessage().getHeader(Exchange.FILE_LENGTH, Long.class)) {
             // it grew between the listing and the download: what the key names is not what was read;
-            // rolled back, the file is listed and taken again once it is stable
+            // let go of it, and the file is listed and taken again once it is stable
             LOG.info("job {}: file {} changed while being taken; it is taken again once it is stable", jobId, relative);
-            exchange.setRollbackOnly(true);
+            drops.remove(fileKey);
             return;
         }
         UUID id = Ids.timeOrdered();
@@ -160,8 +165,7 @@ public final class FileDrops implements JobTriggers {
         }
         Map<String, Object> file = new LinkedHashMap<>();
         // the same key the consumer recorded, so that the file's row and its execution find each other
-        file.put("key", exchange.getContext().resolveLanguage("simple").createExpression(key(jobId, index))
-                .evaluate(exchange, String.class));
+        file.put("key", fileKey);
         file.put("connection", connection);
         file.put("directory", trigger.directory());
         file.put("name", relative);
