@@ -11,18 +11,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * Export and import: generated jobs exported, everything they need removed, the bundle imported
  * again — the same documents come back; no secret value is ever in a bundle; a dry run shows
  * what would change; missing secrets are listed and refused.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class BundlesIT {
+class BundlesIT extends OneNode {
 
     private static final String DB_PASSWORD = "warehouse-pass-5531";
     private static final String API_KEY = "api-key-value-6612";
@@ -30,18 +26,6 @@ class BundlesIT {
     private static final String HOOK_KEY = "hook-key-value-from-the-store-0042";
     private static final String[] CRONS = {"0 0 * * * ?", "0 */5 * * * ?", "0 30 6 ? * MON-FRI"};
     private static final String[] ZONES = {"UTC", "Europe/Berlin", "America/New_York"};
-
-    private TestNode node;
-
-    @BeforeAll
-    void start() throws Exception {
-        node = TestNode.start();
-    }
-
-    @AfterAll
-    void stop() {
-        node.close();
-    }
 
     @Test
     void exportedJobsComeBackTheSameIntoAnInstanceThatHadNoneOfThem() throws Exception {

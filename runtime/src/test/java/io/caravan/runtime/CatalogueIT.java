@@ -6,26 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** The catalogue: search by text, tag, category and status; templates made into jobs; bulk enable, disable, delete. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class CatalogueIT {
-
-    private TestNode node;
-
-    @BeforeAll
-    void start() throws Exception {
-        node = TestNode.start();
-    }
-
-    @AfterAll
-    void stop() {
-        node.close();
-    }
+class CatalogueIT extends OneNode {
 
     @Test
     void jobsAreFoundByTextTagCategoryAndStatusWithTheirLastRunAndNextFire() throws Exception {

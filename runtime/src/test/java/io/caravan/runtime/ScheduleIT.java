@@ -10,26 +10,10 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** Schedules on camel-quartz's clustered store: fires enqueue runs, follow the job's changes, keep their time zone. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ScheduleIT {
-
-    private TestNode node;
-
-    @BeforeAll
-    void start() throws Exception {
-        node = TestNode.start();
-    }
-
-    @AfterAll
-    void stop() {
-        node.close();
-    }
+class ScheduleIT extends OneNode {
 
     @Test
     void aScheduleEnqueuesOneRunPerFireWithItsTimesAndStopsWhenTheJobIsDisabled() throws Exception {

@@ -4,29 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** A job's history: versions with author and message, diffs, rollback, tags; executions name their version. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class VersionsIT {
+class VersionsIT extends OneNode {
 
     private static final String JOB = """
             {"id": "priced", "name": "%s", "steps": [{"id": "price", "type": "set", "variables": {"rate": %d}}%s]}""";
-
-    private TestNode node;
-
-    @BeforeAll
-    void start() throws Exception {
-        node = TestNode.start();
-    }
-
-    @AfterAll
-    void stop() {
-        node.close();
-    }
 
     @Test
     void versionsAreKeptComparedRolledBackAndTagged() throws Exception {
