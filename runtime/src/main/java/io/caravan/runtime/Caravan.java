@@ -62,6 +62,9 @@ public final class Caravan implements AutoCloseable {
 
     private final CaravanConfig config;
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+
+    /** The HTTP server's worker threads (Vert.x's default is 20): room for the sync webhook calls that wait. */
+    static final int HTTP_WORKER_THREADS = 200;
     private final CountDownLatch started = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Main main = new Main();
@@ -213,6 +216,9 @@ public final class Caravan implements AutoCloseable {
         public void afterConfigure(BaseMainSupport main) {
             try {
                 camel = main.getCamelContext();
+                // the HTTP server's worker threads: a sync webhook's call holds one until its execution ends
+                camel.getRegistry().bind("caravan-vertx-options",
+                        new io.vertx.core.VertxOptions().setWorkerPoolSize(HTTP_WORKER_THREADS));
                 camel.addComponent("quartz", ScheduleStore.component(dbUrl, config.dbUser(), config.dbPassword(),
                         config.nodeId()));
                 ObjectMapper json = new ObjectMapper();
@@ -238,6 +244,7 @@ public final class Caravan implements AutoCloseable {
                 camel.getRegistry().bind(io.caravan.runtime.triggers.FileDrops.REPOSITORY, drops);
                 disposal = new FileDisposal(connectionStore, drops, json);
                 io.caravan.runtime.hooks.SyncAnswers answers = new io.caravan.runtime.hooks.SyncAnswers(executions, objects, json);
+                resources.push(answers);
                 workers.setEnded(io.caravan.runtime.execution.ExecutionEnded.all(answers, disposal));
                 jobs.setTriggers(io.caravan.runtime.jobs.JobTriggers.all(
                         new Schedules(camel, new ScheduleFires(runs, expressions)),

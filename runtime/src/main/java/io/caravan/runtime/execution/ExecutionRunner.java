@@ -50,7 +50,7 @@ final class ExecutionRunner {
     private final io.caravan.runtime.secrets.SecretStore secrets;
     private final io.caravan.runtime.secrets.SecretParams secretParams;
     private final java.util.function.Supplier<Map<String, Object>> connections;
-    private volatile ExecutionEnded ended = (row, status) -> { };
+    private volatile ExecutionEnded ended = (row, status, context) -> { };
     /** The secrets each loaded version reads; weak keys, so a replaced version's entry goes with it. */
     private final Map<CompiledJob, java.util.Set<String>> secretRefs =
             java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
@@ -256,7 +256,7 @@ final class ExecutionRunner {
         }
         LOG.debug("execution {} of job {} ended {}", row.id(), row.jobId(), status);
         try {
-            ended.ended(row, status);
+            ended.ended(row, status, context.maskedData());
         } catch (RuntimeException e) { // what follows a run never changes how it ended
             LOG.warn("after execution {} of job {}: {}", row.id(), row.jobId(), e.getMessage());
         }

@@ -4,86 +4,150 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.caravan.connectors.checkpoint.Checkpoints;
 import io.caravan.connectors.storage.ObjectStore;
+import io.caravan.runtime.execution.ExecutionEnded;
 import io.caravan.runtime.store.ExecutionRow;
 import io.caravan.runtime.store.ExecutionStore;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The answer of a {@code respond: sync} webhook: waits (up to a bound) for its execution to end,
- * then answers with the named step's output from the checkpoint: 200 when the execution
- * succeeded, 502 with the error when it did not, and 202 with the id when it is still running at
- * the bound. An execution that ends on this node wakes its caller at once; one that runs on
- * another node is seen by watching its row. Each waiting call holds one of the HTTP server's
- * worker threads, so at most {@link #MAX_WAITING} wait at once: a call beyond that is answered
- * 202 at once, like one that outlived the bound, and the API stays responsive.
+ * The answers of {@code respond: sync} webhooks, given when their executions end: 200 with the
+ * named step's output when the execution succeeded, 502 with the error when it did not, 202 with
+ * the id when it is still running at the bound. A waiting call is a future the HTTP route
+ * completes its exchange with; platform-http-vertx still holds one of the server's worker threads
+ * for it (200 of them, see Caravan), so at most {@link #MAX_WAITING} wait at once and one more is
+ * answered 202 at once, keeping threads for the API. An execution that ends on this node
+ * completes its calls at once, from the context in hand; one that ends on another node is seen by
+ * one query every {@value #POLL_MILLIS} ms for all waiting calls.
  */
-public final class SyncAnswers implements io.caravan.runtime.execution.ExecutionEnded {
+public final class SyncAnswers implements ExecutionEnded, AutoCloseable {
 
-    /** Calls waiting at once on one node: well under Vert.x's 20 worker threads. */
-    public static final int MAX_WAITING = 12;
+    /** Calls waiting at once on one node: three quarters of the HTTP server's worker threads. */
+    public static final int MAX_WAITING = 150;
 
+    static final long POLL_MILLIS = 200;
+
+    private static final Logger LOG = LoggerFactory.getLogger(SyncAnswers.class);
     private static final Set<String> ENDED = Set.of("SUCCESS", "PARTIAL_SUCCESS", "FAILED", "CANCELLED", "TIMED_OUT");
-    private static final long POLL_MILLIS = 200;
-
-    private final java.util.concurrent.Semaphore waiting = new java.util.concurrent.Semaphore(MAX_WAITING);
-    private final Map<UUID, java.util.concurrent.CountDownLatch> endings = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final ExecutionStore executions;
     private final Checkpoints checkpoints;
     private final ObjectMapper json;
-
-    public SyncAnswers(ExecutionStore executions, ObjectStore objects, ObjectMapper json) {
-        this.executions = executions;
-        this.checkpoints = new Checkpoints(objects, json);
-        this.json = json;
-    }
+    private final Map<UUID, List<Waiter>> waiting = new ConcurrentHashMap<>();
+    private final AtomicInteger count = new AtomicInteger();
+    private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "caravan-sync-answers");
+        t.setDaemon(true);
+        return t;
+    });
 
     /** An HTTP status and body. */
     public record Answer(int status, Map<String, Object> body) {
     }
 
+    private record Waiter(String step, long deadline, CompletableFuture<Answer> answer) {
+    }
+
+    public SyncAnswers(ExecutionStore executions, ObjectStore objects, ObjectMapper json) {
+        this.executions = executions;
+        this.checkpoints = new Checkpoints(objects, json);
+        this.json = json;
+        poller.scheduleWithFixedDelay(this::poll, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** The answer of a call about execution {@code id}, once it has ended or {@code bound} has passed. */
+    CompletableFuture<Answer> await(UUID id, String step, Duration bound) {
+        if (count.incrementAndGet() > MAX_WAITING) {
+            count.decrementAndGet();
+            return CompletableFuture.completedFuture(running(id, executions.row(id).orElseThrow()));
+        }
+        Waiter waiter = new Waiter(step, System.nanoTime() + bound.toNanos(), new CompletableFuture<>());
+        waiting.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(waiter);
+        ExecutionRow row = executions.row(id).orElseThrow();
+        if (ENDED.contains(row.status())) { // it ended before this call was registered
+            complete(id, row, null);
+        }
+        return waiter.answer();
+    }
+
     @Override
-    public void ended(ExecutionRow row, String status) {
-        java.util.concurrent.CountDownLatch latch = endings.get(row.id());
-        if (latch != null) {
-            latch.countDown();
+    public void ended(ExecutionRow row, String status, Map<String, Object> context) {
+        if (!waiting.containsKey(row.id())) {
+            return;
         }
+        boolean succeeded = status.equals("SUCCESS") || status.equals("PARTIAL_SUCCESS");
+        // a success needs nothing more than the context in hand; a failure's error is in the row
+        ExecutionRow ended = succeeded ? null : executions.row(row.id()).orElse(null);
+        complete(row.id(), ended, context == null ? null : new Ended(status, context));
     }
 
-    Answer await(UUID id, String step, Duration bound) throws Exception {
-        if (!waiting.tryAcquire()) {
-            return answer(id, step, executions.find(id).orElseThrow());
+    private record Ended(String status, Map<String, Object> context) {
+    }
+
+    /** Answers every call waiting on an ended execution, from the context given or its checkpoint. */
+    private void complete(UUID id, ExecutionRow row, Object given) {
+        List<Waiter> waiters = waiting.remove(id);
+        if (waiters == null) {
+            return;
         }
-        // two calls of one delivery (a repeat) wait on the same latch
-        java.util.concurrent.CountDownLatch latch = endings.computeIfAbsent(id, k -> new java.util.concurrent.CountDownLatch(1));
-        try {
-            long deadline = System.nanoTime() + bound.toNanos();
-            ExecutionRow row = executions.find(id).orElseThrow();
-            while (!ENDED.contains(row.status()) && System.nanoTime() < deadline) {
-                latch.await(Math.min(POLL_MILLIS, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)),
-                        java.util.concurrent.TimeUnit.MILLISECONDS);
-                row = executions.find(id).orElseThrow();
+        count.addAndGet(-waiters.size());
+        for (Waiter waiter : waiters) {
+            try {
+                waiter.answer().complete(answer(id, waiter.step(), row, given instanceof Ended e ? e : null));
+            } catch (Exception e) {
+                waiter.answer().completeExceptionally(e);
             }
-            return answer(id, step, row);
-        } finally {
-            endings.remove(id, latch);
-            waiting.release();
         }
     }
 
-    private Answer answer(UUID id, String step, ExecutionRow row) throws Exception {
+    private void poll() {
+        try {
+            if (waiting.isEmpty()) {
+                return;
+            }
+            for (UUID id : executions.endedAmong(new ArrayList<>(waiting.keySet()))) {
+                complete(id, executions.row(id).orElse(null), null);
+            }
+            long now = System.nanoTime();
+            waiting.forEach((id, waiters) -> waiters.stream().filter(w -> now > w.deadline()).forEach(w -> {
+                if (waiters.remove(w)) {
+                    count.decrementAndGet();
+                    w.answer().complete(running(id, null));
+                }
+            }));
+            waiting.entrySet().removeIf(e -> e.getValue().isEmpty());
+        } catch (RuntimeException e) {
+            LOG.warn("sync webhook answers: {}", e.getMessage()); // the next poll tries again
+        }
+    }
+
+    private static Answer running(UUID id, ExecutionRow row) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("id", id.toString());
-        body.put("status", row.status());
-        if (!ENDED.contains(row.status())) {
-            return new Answer(202, body);
-        }
-        ObjectStore.Versioned saved = checkpoints.read(row.jobId(), id.toString());
-        JsonNode stepState = saved == null ? null : json.readTree(saved.data()).path("steps").path(step);
+        body.put("status", row == null ? "RUNNING" : row.status());
+        return new Answer(202, body);
+    }
+
+    private Answer answer(UUID id, String step, ExecutionRow row, Ended ended) throws Exception {
+        String status = ended != null ? ended.status() : row.status();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("id", id.toString());
+        body.put("status", status);
+        JsonNode stepState = state(id, step, row, ended);
         if (stepState != null && !stepState.isMissingNode()) {
             body.put("step", step);
             body.put("output", stepState.path("output"));
@@ -91,10 +155,23 @@ public final class SyncAnswers implements io.caravan.runtime.execution.Execution
                 body.put("error", stepState.get("error"));
             }
         }
-        if (row.errorMessage() != null) {
+        if (row != null && row.errorMessage() != null) {
             body.put("error", Map.of("type", String.valueOf(row.errorType()), "message", row.errorMessage()));
         }
-        boolean ok = row.status().equals("SUCCESS") || row.status().equals("PARTIAL_SUCCESS");
+        boolean ok = status.equals("SUCCESS") || status.equals("PARTIAL_SUCCESS");
         return new Answer(ok ? 200 : 502, body);
+    }
+
+    private JsonNode state(UUID id, String step, ExecutionRow row, Ended ended) throws Exception {
+        if (ended != null) {
+            return json.valueToTree(ended.context()).path("steps").path(step);
+        }
+        ObjectStore.Versioned saved = checkpoints.read(row.jobId(), id.toString());
+        return saved == null ? null : json.readTree(saved.data()).path("steps").path(step);
+    }
+
+    @Override
+    public void close() {
+        poller.shutdownNow();
     }
 }

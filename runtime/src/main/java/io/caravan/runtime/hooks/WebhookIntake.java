@@ -38,6 +38,9 @@ public final class WebhookIntake {
     private static final Set<String> WITHHELD = Set.of("authorization", "cookie", "proxy-authorization",
             "webhook-signature", "x-hub-signature", "x-hub-signature-256");
 
+    /** The exchange property holding a sync call's coming answer. */
+    static final String PENDING = "caravan.syncAnswer";
+
     /** How long a {@code respond: sync} call waits for its execution before answering 202. */
     public static final java.time.Duration SYNC_WAIT = java.time.Duration.ofSeconds(30);
 
@@ -105,7 +108,8 @@ public final class WebhookIntake {
         if ("sync".equals(hook.respond())) {
             String step = hook.responseStep() != null ? hook.responseStep()
                     : job.job().steps().get(job.job().steps().size() - 1).id();
-            reply(exchange, answers.await(delivery.executionId(), step, SYNC_WAIT));
+            // answered when the execution ends: the route completes the exchange then, no thread waits
+            exchange.setProperty(PENDING, answers.await(delivery.executionId(), step, SYNC_WAIT));
             return;
         }
         answer(exchange, delivery);
@@ -202,7 +206,7 @@ public final class WebhookIntake {
         reply(exchange, new SyncAnswers.Answer(delivery.created() ? 202 : 200, body));
     }
 
-    private void reply(Exchange exchange, SyncAnswers.Answer answer) throws Exception {
+    void reply(Exchange exchange, SyncAnswers.Answer answer) throws Exception {
         exchange.getMessage().removeHeaders("*"); // nothing of the request goes back, nothing steers a component
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, answer.status());
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");

@@ -287,6 +287,17 @@ public final class ExecutionStore {
     }
 
     /** An execution with its step attempts. */
+    /** An execution's row without its step runs (one query). */
+    public Optional<ExecutionRow> row(UUID id) {
+        return jdbc.query("select " + COLUMNS + " from executions where id = ?", ExecutionStore::row, id).stream().findFirst();
+    }
+
+    /** Which of these executions have ended (one query, for whoever waits on several). */
+    public java.util.Set<UUID> endedAmong(java.util.Collection<UUID> ids) {
+        return new java.util.HashSet<>(jdbc.queryForList("select id from executions where id = any(?)"
+                + " and status not in ('QUEUED', 'RUNNING')", UUID.class, (Object) ids.toArray(UUID[]::new)));
+    }
+
     public Optional<ExecutionRow> find(UUID id) {
         Optional<ExecutionRow> bare = jdbc.query("select " + COLUMNS + " from executions where id = ?",
                 ExecutionStore::row, id).stream().findFirst();

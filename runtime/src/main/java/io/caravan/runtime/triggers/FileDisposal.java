@@ -42,7 +42,7 @@ public final class FileDisposal implements ExecutionEnded {
 
     /** At once on the node where the execution ended; a failure is retried by {@link #sweep()}. */
     @Override
-    public void ended(ExecutionRow row, String status) {
+    public void ended(ExecutionRow row, String status, java.util.Map<String, Object> context) {
         JsonNode file = file(row.trigger());
         if (file != null && drops.claim(file.path("key").asText())) {
             dispose(file, status, row.id().toString());
