@@ -147,7 +147,7 @@ public final class Caravan implements AutoCloseable {
         resources.push(new io.caravan.runtime.nodes.NodeHeartbeat(db, config.nodeId(), version()));
         databaseUrl = dbUrl;
         s3Endpoint = s3;
-        minio = MinioClient.builder().endpoint(s3).credentials(accessKey, secretKey).region("us-east-1").build();
+        minio = io.caravan.connectors.storage.S3Clients.client(s3, accessKey, secretKey, "us-east-1");
         Wiring wiring = new Wiring(db, minio, local, dbUrl);
         main.configure().setName("caravan");
         main.addInitialProperty("camel.server.enabled", "true");

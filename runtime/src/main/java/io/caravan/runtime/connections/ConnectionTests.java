@@ -82,15 +82,13 @@ final class ConnectionTests {
     }
 
     private static Outcome s3(ConnectionStore.Connection c) throws Exception {
-        MinioClient.Builder builder = MinioClient.builder().endpoint((String) c.config().get("endpoint"));
-        if (c.config().get("accessKey") != null) {
-            builder.credentials((String) c.config().get("accessKey"), c.secrets().getOrDefault("secretKey", ""));
-        }
         // S3's default region unless one is set: without it the client asks the server for the bucket's
         // region first, which S3-compatible servers answer in different ways
-        builder.region(String.valueOf(c.config().getOrDefault("region", "us-east-1")));
+        MinioClient client = io.caravan.connectors.storage.S3Clients.client((String) c.config().get("endpoint"),
+                (String) c.config().get("accessKey"), c.secrets().get("secretKey"),
+                String.valueOf(c.config().getOrDefault("region", "us-east-1")));
         String bucket = (String) c.config().get("bucket");
-        boolean exists = builder.build().bucketExists(BucketExistsArgs.builder().bucket(bucket).build());
+        boolean exists = client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build());
         return new Outcome(exists, exists ? "bucket " + bucket + " is there" : "no bucket " + bucket);
     }
 
