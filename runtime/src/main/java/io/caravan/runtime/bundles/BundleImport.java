@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.flipkart.zjsonpatch.DiffFlags;
-import com.flipkart.zjsonpatch.JsonDiff;
 import io.caravan.job.validation.Problem;
 import io.caravan.runtime.api.ApiException;
 import io.caravan.runtime.connections.ConnectionRegistry;
@@ -17,7 +15,6 @@ import io.caravan.runtime.secrets.SecretStore;
 import io.caravan.runtime.store.JobRow;
 import io.caravan.runtime.store.JobStore;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,8 +31,6 @@ import java.util.TreeSet;
  */
 public final class BundleImport {
 
-    private static final EnumSet<DiffFlags> READABLE = EnumSet.of(DiffFlags.OMIT_MOVE_OPERATION,
-            DiffFlags.OMIT_COPY_OPERATION, DiffFlags.ADD_ORIGINAL_VALUE_ON_REPLACE);
 
     private static final String UNKNOWN_SECRET = "a-secret-the-import-was-not-given";
 
@@ -169,10 +164,9 @@ public final class BundleImport {
                 : !secretsGiven && existing.get().type().equals(type) && existing.get().config().equals(config)
                         && existing.get().secrets().keySet().equals(resolved.keySet()) ? "unchanged" : "update";
         // what changes, header values as placeholders; new secret values are said, never shown
-        JsonNode changes = !action.equals("update") ? null : JsonDiff.asJson(
+        JsonNode changes = !action.equals("update") ? null : io.caravan.runtime.jobs.JsonPatches.diff(
                 bundles.connectionView(name, existing.get().type(), existing.get().config()),
-                bundles.connectionView(name, type, config),
-                READABLE);
+                bundles.connectionView(name, type, config));
         if (changes != null && secretsGiven) {
             ((com.fasterxml.jackson.databind.node.ArrayNode) changes).addObject().put("op", "replace")
                     .put("path", "/secrets").put("value", "(new values given)");
@@ -254,8 +248,8 @@ public final class BundleImport {
             steps.add(new Step("job", id, "unchanged", null, () -> { }));
         } else {
             // shown with placeholders: a changed signing secret is a change, never a value
-            JsonNode changes = JsonDiff.asJson(bundles.withPlaceholders(existing.get()), bundles.withPlaceholders(resolved),
-                    READABLE);
+            JsonNode changes = io.caravan.runtime.jobs.JsonPatches.diff(bundles.withPlaceholders(existing.get()),
+                    bundles.withPlaceholders(resolved));
             steps.add(new Step("job", id, "update", changes,
                     () -> jobs.update(id, resolved, new JobStore.Change(author, "import"))));
         }

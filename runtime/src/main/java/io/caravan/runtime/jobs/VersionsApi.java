@@ -3,14 +3,11 @@ package io.caravan.runtime.jobs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.flipkart.zjsonpatch.DiffFlags;
-import com.flipkart.zjsonpatch.JsonDiff;
 import io.caravan.job.validation.Problem;
 import io.caravan.runtime.api.ApiException;
 import io.caravan.runtime.api.Replies;
 import io.caravan.runtime.store.JobRow;
 import io.caravan.runtime.store.JobStore;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
@@ -26,8 +23,6 @@ public final class VersionsApi {
     /** A tag's name: not a number, so that a version reference is never ambiguous. */
     public static final Pattern TAG = Pattern.compile("[a-z][a-z0-9._-]{0,62}");
 
-    private static final EnumSet<DiffFlags> READABLE = EnumSet.of(DiffFlags.OMIT_MOVE_OPERATION,
-            DiffFlags.OMIT_COPY_OPERATION, DiffFlags.ADD_ORIGINAL_VALUE_ON_REPLACE);
 
     private final JobService jobs;
     private final JobStore store;
@@ -66,7 +61,7 @@ public final class VersionsApi {
         }
         JobStore.Version older = version(id, from, "$.from");
         JobStore.Version newer = version(id, to == null ? String.valueOf(job.currentVersion()) : to, "$.to");
-        JsonNode patch = JsonDiff.asJson(jobs.document(id, older.path()), jobs.document(id, newer.path()), READABLE);
+        JsonNode patch = JsonPatches.diff(jobs.document(id, older.path()), jobs.document(id, newer.path()));
         ObjectNode out = json.createObjectNode().put("job_id", id).put("from", older.version()).put("to", newer.version());
         out.set("changes", patch);
         reply(e, 200, out);
