@@ -221,6 +221,26 @@ class SpineIT {
     }
 
     @Test
+    void aCancelAskedOnAnotherNodeIsLearntBeforeTheNextStepStarts() throws Exception {
+        create("""
+                {"id": "cancelled-elsewhere", "steps": [
+                  {"id": "wait", "type": "http", "url": "%s"},
+                  {"id": "after", "type": "log", "message": "not reached"}]}""".formatted(stub.url("/hold/elsewhere")));
+        String id = node.run("cancelled-elsewhere", null);
+        assertThat(stub.awaitArrival("elsewhere")).isTrue();
+        // what the cancel API does on a node where the execution is not running: only the flag
+        node.sql("update executions set cancel_requested = true where id = ?::uuid", id);
+        stub.release("elsewhere");
+
+        JsonNode done = node.awaitEnd(id);
+        assertThat(done.get("status").asText()).isEqualTo("CANCELLED");
+        assertThat(done.get("steps")).as("the next step never started").extracting(s -> s.get("id").asText())
+                .containsExactly("wait");
+        assertThat(done.at("/steps/0/status").asText()).as("the end written with the refused start").isEqualTo("SUCCESS");
+        assertThat(node.object(done.get("context_path").asText()).at("/steps/after").isMissingNode()).isTrue();
+    }
+
+    @Test
     void aStepTimeoutBoundsItsWaitAndAJobTimeoutEndsTheExecutionTimedOut() throws Exception {
         create("""
                 {"id": "slow-step", "steps": [{"id": "wait", "type": "http", "url": "%s", "timeout": "PT1S"}]}"""

@@ -75,7 +75,8 @@ class CheckpointRouteTest {
     private ExecutionListener listener(boolean failOnCheckpoint) {
         return new ExecutionListener() {
             @Override
-            public void stepStarted(ExecutionContext execution, String stepId) {
+            public boolean stepStarted(ExecutionContext execution, String stepId) {
+                return true;
             }
 
             @Override
@@ -163,7 +164,8 @@ class CheckpointRouteTest {
     void aCheckpointTheListenerRefusesIsNeitherWrittenNorTriedAgain() {
         ExecutionContext execution = ExecutionContext.start("exec-5", "orders", 1, null, Map.of(), new ExecutionListener() {
             @Override
-            public void stepStarted(ExecutionContext e, String stepId) {
+            public boolean stepStarted(ExecutionContext e, String stepId) {
+                return true;
             }
 
             @Override

@@ -70,7 +70,10 @@ final class StepProcessor<C> implements Processor {
         }
         // outside the try on purpose: a listener that cannot record the start is the runtime's
         // failure, not the step's, so it leaves the route as the exchange's exception
-        execution.begin(id);
+        if (!execution.begin(id)) {
+            exchange.setRouteStop(true); // cancelled on another node, learnt as it was to start
+            return;
+        }
         try {
             Map<String, Object> scope = execution.scope();
             if (!shouldRun(scope)) {
@@ -201,7 +204,9 @@ final class StepProcessor<C> implements Processor {
                     }
                     throw e; // cancelled while waiting: the failure stands
                 }
-                recording(() -> execution.begin(step.id()));
+                if (!recorded(() -> execution.begin(step.id()))) {
+                    throw e; // cancelled on another node before the next attempt: the failure stands
+                }
             }
         }
     }
@@ -210,6 +215,15 @@ final class StepProcessor<C> implements Processor {
     private static void recording(Runnable tell) {
         try {
             tell.run();
+        } catch (RuntimeException e) {
+            throw new ListenerFailed(e);
+        }
+    }
+
+    /** As {@link #recording}, for a listener's answer. */
+    private static boolean recorded(java.util.function.BooleanSupplier tell) {
+        try {
+            return tell.getAsBoolean();
         } catch (RuntimeException e) {
             throw new ListenerFailed(e);
         }

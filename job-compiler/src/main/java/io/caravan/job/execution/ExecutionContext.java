@@ -274,8 +274,12 @@ public final class ExecutionContext {
         return status != null && status.isFinal();
     }
 
-    /** Marks a step as running: a new attempt. */
-    public void begin(String stepId) {
+    /**
+     * Marks a step as running: a new attempt.
+     *
+     * @return false when the listener refused it (the execution was cancelled): nothing changed
+     */
+    public boolean begin(String stepId) {
         Map<String, Object> previous = step(stepId);
         int before = previous == null ? 0 : ((Number) previous.getOrDefault("attempts", 0)).intValue();
         int attempts = Math.max(before, earlierAttempts.getOrDefault(stepId, 0)) + 1;
@@ -284,8 +288,18 @@ public final class ExecutionContext {
         step.put("attempts", attempts);
         step.put("started_at", Instant.now().toString());
         steps().put(stepId, step);
+        String lastBefore = lastStep;
         lastStep = stepId;
-        listener.stepStarted(this, stepId);
+        if (listener.stepStarted(this, stepId)) {
+            return true;
+        }
+        if (previous == null) {
+            steps().remove(stepId);
+        } else {
+            steps().put(stepId, previous);
+        }
+        lastStep = lastBefore;
+        return false;
     }
 
     /**

@@ -6,8 +6,13 @@ package io.caravan.job.execution;
  */
 public interface ExecutionListener {
 
-    /** A step attempt has begun. */
-    void stepStarted(ExecutionContext execution, String stepId);
+    /**
+     * A step attempt is about to begin.
+     *
+     * @return false when it must not: the execution was cancelled meanwhile (the listener has
+     *         called {@link ExecutionContext#requestCancel()}) and nothing of the attempt was recorded
+     */
+    boolean stepStarted(ExecutionContext execution, String stepId);
 
     /** A step has ended (succeeded, failed or skipped) and its checkpoint is written. */
     void stepCheckpointed(ExecutionContext execution, String stepId);
@@ -28,7 +33,8 @@ public interface ExecutionListener {
     /** Listens to nothing. */
     ExecutionListener NONE = new ExecutionListener() {
         @Override
-        public void stepStarted(ExecutionContext execution, String stepId) {
+        public boolean stepStarted(ExecutionContext execution, String stepId) {
+            return true;
         }
 
         @Override

@@ -118,8 +118,9 @@ abstract class CompilerFixture {
 
     protected final ExecutionListener listener = new ExecutionListener() {
         @Override
-        public void stepStarted(ExecutionContext execution, String stepId) {
+        public boolean stepStarted(ExecutionContext execution, String stepId) {
             started.add(stepId);
+            return true;
         }
 
         @Override

@@ -231,7 +231,7 @@ class JobCompilerTest extends CompilerFixture {
         IllegalStateException databaseDown = new IllegalStateException("database down");
         ExecutionListener failing = new ExecutionListener() {
             @Override
-            public void stepStarted(ExecutionContext execution, String stepId) {
+            public boolean stepStarted(ExecutionContext execution, String stepId) {
                 throw databaseDown;
             }
 

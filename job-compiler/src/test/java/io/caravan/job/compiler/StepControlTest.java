@@ -119,6 +119,39 @@ class StepControlTest extends CompilerFixture {
     }
 
     @Test
+    void aStepTheListenerRefusesToStartDoesNotRunAndLeavesNoTrace() throws Exception {
+        CompiledJob job = deploy("""
+            {"id": "refused", "steps": [
+              {"id": "first", "type": "echo", "value": 1},
+              {"id": "second", "type": "echo", "value": 2},
+              {"id": "third", "type": "echo", "value": 3}]}""");
+        java.util.List<String> asked = new java.util.ArrayList<>();
+        ExecutionContext execution = ExecutionContext.start("exec-5", "refused", 1, null, Map.of(),
+                new io.caravan.job.execution.ExecutionListener() {
+                    @Override
+                    public boolean stepStarted(ExecutionContext e, String stepId) {
+                        asked.add(stepId);
+                        if (stepId.equals("second")) { // the store says: cancelled on another node
+                            e.requestCancel();
+                            return false;
+                        }
+                        return true;
+                    }
+
+                    @Override
+                    public void stepCheckpointed(ExecutionContext e, String stepId) {
+                    }
+                });
+        run(job, execution);
+        assertThat(asked).containsExactly("first", "second");
+        assertThat(ran).containsExactly("first:1");
+        assertThat(execution.isFinished("first")).isTrue();
+        assertThat(execution.step("second")).as("no attempt of it in the context").isNull();
+        assertThat(execution.lastStep()).isEqualTo("first");
+        assertThat(execution.isCancelRequested()).isTrue();
+    }
+
+    @Test
     void aListenerThatCannotRecordAFailedAttemptBreaksTheRouteOffWithoutFailingTheStep() throws Exception {
         CompiledJob job = deploy("""
             {"id": "unrecorded", "steps": [
@@ -126,7 +159,8 @@ class StepControlTest extends CompilerFixture {
         ExecutionContext execution = ExecutionContext.start("exec-4", "unrecorded", 1, null, Map.of(),
                 new io.caravan.job.execution.ExecutionListener() {
                     @Override
-                    public void stepStarted(ExecutionContext e, String stepId) {
+                    public boolean stepStarted(ExecutionContext e, String stepId) {
+                        return true;
                     }
 
                     @Override

@@ -20,11 +20,25 @@ public final class Cli implements Callable<Integer> {
 
     /** Runs the command line and exits with its code; a bare {@code caravan} serves. */
     public static void main(String[] args) throws Exception {
+        commonPoolOfTwo();
         if (args.length == 0) {
             Caravan.main(args);
             return;
         }
         System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * The MinIO client runs each request as {@code CompletableFuture.supplyAsync} on the common
+     * pool; on a machine of two cores that pool has one thread, and the JDK then starts a new
+     * thread for every task — a thread per checkpoint. Two threads keep them pooled. Set before
+     * anything touches the pool; a value given on the command line wins.
+     */
+    private static void commonPoolOfTwo() {
+        String parallelism = "java.util.concurrent.ForkJoinPool.common.parallelism";
+        if (System.getProperty(parallelism) == null && Runtime.getRuntime().availableProcessors() <= 2) {
+            System.setProperty(parallelism, "2");
+        }
     }
 
     /** The command line with every command, for running and for the completion script. */

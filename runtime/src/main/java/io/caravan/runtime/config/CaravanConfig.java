@@ -73,7 +73,7 @@ public record CaravanConfig(
                 r.text("CARAVAN_S3_ACCESS_KEY", null),
                 r.text("CARAVAN_S3_SECRET_KEY", null),
                 r.text("CARAVAN_S3_BUCKET", "caravan"),
-                r.integer("CARAVAN_WORKERS", 8),
+                r.integer("CARAVAN_WORKERS", 16),
                 r.text("CARAVAN_NODE_ID", defaultNodeId()),
                 r.text("CARAVAN_ADMIN_TOKEN", null),
                 r.text("CARAVAN_MASTER_KEY", null),

@@ -35,6 +35,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 .setDataDirectory(dir)
                 .setCleanDataDirectory(false)
                 .setPGStartupWait(Duration.ofSeconds(60))
+                // the library's default is off, for tests; Caravan answers 202 only for a webhook
+                // that is on disk, so a commit waits for its WAL flush as PostgreSQL's own default does
+                .setServerConfig("synchronous_commit", "on")
                 .start();
         EmbeddedDatabase db = new EmbeddedDatabase(postgres);
         db.createDatabases(List.of(CARAVAN_DB, LOCAL_DB));

@@ -195,6 +195,7 @@ final class ExecutionRunner {
                     && ((Number) state.get("attempts")).intValue() == attempt.attempt();
             if ("RUNNING".equals(attempt.status()) && checkpointed) {
                 listener.stepCheckpointed(context, step);
+                listener.flush();
             } else if ("RUNNING".equals(attempt.status())) {
                 store.stepEnded(claim.lease(), step, attempt.attempt(), "FAILED", "interrupted",
                         "node " + claim.previousNode() + " stopped before this attempt ended; the step runs again",
@@ -249,10 +250,12 @@ final class ExecutionRunner {
         String status = context.isCancelRequested() && unfinished ? "CANCELLED"
                 : context.isTimedOut() ? "TIMED_OUT"
                 : context.hasFailed() ? "FAILED" : context.hasContinuedFailures() ? "PARTIAL_SUCCESS" : "SUCCESS";
+        ExecutionStore.StepEnd last = listener(context).takePending(); // written with the ending, one round trip
         if (status.equals("TIMED_OUT")) {
-            store.finish(claim.lease(), status, "timeout", "the job's timeout of " + job.job().timeout() + " ran out");
+            store.finish(claim.lease(), status, "timeout", "the job's timeout of " + job.job().timeout() + " ran out",
+                    last);
         } else {
-            store.finish(claim.lease(), status);
+            store.finish(claim.lease(), status, null, null, last);
         }
         LOG.debug("execution {} of job {} ended {}", row.id(), row.jobId(), status);
         try {
@@ -264,6 +267,7 @@ final class ExecutionRunner {
 
     /** This node lets go: the steps done are checkpointed, another node continues at once. */
     private void handOver(Claim claim, ExecutionContext context) {
+        listener(context).flush();
         store.release(claim.lease());
         LOG.info("execution {} of job {} handed over after step {}", claim.row().id(), claim.row().jobId(),
                 context.lastStep());
@@ -301,6 +305,7 @@ final class ExecutionRunner {
             releaseQuietly(claim);
             return;
         }
+        listener(context).flush(); // a step checkpointed before it broke off keeps its own outcome
         String step = context.lastStep();
         if (checkpoint != null && step != null) {
             Map<String, Object> state = context.step(step);
@@ -333,6 +338,10 @@ final class ExecutionRunner {
         } catch (org.springframework.dao.DataAccessException e) {
             LOG.debug("lease of execution {} not released: {}", claim.row().id(), e.getMessage());
         }
+    }
+
+    private static StoreListener listener(ExecutionContext context) {
+        return (StoreListener) context.listener(); // set by prepare
     }
 
     private static List<String> stepIds(CompiledJob job) {

@@ -142,9 +142,11 @@ public final class ExecutionService {
     /**
      * Enqueues the run of a webhook delivery, or finds the run of its first delivery when the
      * same delivery id came in the last 24 hours.
+     *
+     * @param id the new run's id, chosen by the caller so that it can wait for the run before it exists
      */
     public io.caravan.runtime.store.ExecutionStore.Delivery enqueueDelivery(io.caravan.job.compiler.CompiledJob loaded,
-            Map<String, Object> trigger, String deliveryId) {
+            Map<String, Object> trigger, String deliveryId, UUID id) {
         // the job as loaded here, not read again: a webhook's path to the queue is one statement
         JobDefinition job = loaded.job();
         String jobId = job.id();
@@ -157,7 +159,6 @@ public final class ExecutionService {
         if (job.concurrency() != null && job.concurrency().effectiveLimit() != null) {
             makeRoom(jobs.get(jobId)); // skip and cancel-oldest apply to webhooks too
         }
-        UUID id = Ids.timeOrdered();
         try {
             var delivery = executions.enqueueDelivery(id, jobId, loaded.version(), json.writeValueAsString(trigger),
                     json.writeValueAsString(secretParams.seal(job, id, bound)), job.steps().size(),

@@ -8,13 +8,18 @@ import io.caravan.runtime.store.Lease;
 import java.time.Instant;
 import java.util.Map;
 
-/** Mirrors an execution's steps into its row and step-run rows. */
+/**
+ * Mirrors an execution's steps into its row and step-run rows: one round trip per step, the
+ * end of each step written with the start of the next (or with the end of the execution).
+ */
 final class StoreListener implements ExecutionListener {
 
     private final ExecutionStore store;
     private final Lease lease;
     private final int totalSteps;
     private final LeaseClock clock;
+    /** Only the execution's own thread calls a listener: no synchronisation. */
+    private ExecutionStore.StepEnd pending;
 
     StoreListener(ExecutionStore store, Lease lease, int totalSteps, LeaseClock clock) {
         this.store = store;
@@ -33,20 +38,45 @@ final class StoreListener implements ExecutionListener {
     }
 
     @Override
-    public void stepStarted(ExecutionContext execution, String stepId) {
+    public boolean stepStarted(ExecutionContext execution, String stepId) {
         Map<String, Object> step = execution.step(stepId);
-        store.stepStarted(lease, stepId, attempt(step), Instant.parse((String) step.get("started_at")));
+        ExecutionStore.StepEnd before = pending;
+        pending = null;
+        boolean started = store.stepStarted(lease, stepId, attempt(step), Instant.parse((String) step.get("started_at")),
+                before);
+        if (!started) { // asked on another node: learnt with this write, at no extra round trip
+            execution.requestCancel();
+        }
+        return started;
     }
 
+    /**
+     * The step's end is in the checkpoint; its row learns it with the next write for the
+     * execution, one round trip for both. Should this node stop first, the node that continues
+     * writes it from the checkpoint ({@code ExecutionRunner.closeOpenAttempts}).
+     */
     @Override
     public void stepCheckpointed(ExecutionContext execution, String stepId) {
         Map<String, Object> step = execution.step(stepId);
         Map<?, ?> error = (Map<?, ?>) step.get("error");
-        boolean cancel = store.stepEnded(lease, stepId, attempt(step), (String) step.get("status"),
+        pending = new ExecutionStore.StepEnd(stepId, attempt(step), (String) step.get("status"),
                 error == null ? null : (String) error.get("type"), error == null ? null : (String) error.get("message"),
                 Instant.parse((String) step.get("completed_at")), progress(execution, totalSteps));
-        if (cancel) { // asked on another node: learnt with this write, at no extra round trip
-            execution.requestCancel();
+    }
+
+    /** The end of the last step checkpointed and not yet written, taken over by the caller (who writes it); or null. */
+    ExecutionStore.StepEnd takePending() {
+        ExecutionStore.StepEnd end = pending;
+        pending = null;
+        return end;
+    }
+
+    /** Writes the end of the last step checkpointed, if it is not written yet. */
+    void flush() {
+        ExecutionStore.StepEnd end = takePending();
+        if (end != null) {
+            store.stepEnded(lease, end.stepId(), end.attempt(), end.status(), end.errorType(), end.errorMessage(),
+                    end.at(), end.progress());
         }
     }
 

@@ -134,7 +134,8 @@ public final class WorkerPool implements AutoCloseable {
                 Running run = executing.get(lease.executionId());
                 if (renewed.contains(lease.executionId()) && run != null) {
                     run.clock().renewedAt(asked);
-                } else if (!renewed.contains(lease.executionId())) {
+                } else if (!renewed.contains(lease.executionId()) && run != null && run.lease().equals(lease)) {
+                    // not renewed and still running under this lease (one that just ended is not renewed either)
                     LOG.warn("execution {} was taken over by another node; stopping it here", lease.executionId());
                     handOver(lease.executionId());
                 }
@@ -195,7 +196,7 @@ public final class WorkerPool implements AutoCloseable {
     private void runClaimed(Claim claim, LeaseClock clock) throws Exception {
         String jobId = claim.row().jobId();
         try {
-            jobs.refresh(jobId);
+            jobs.refresh(jobId, claim.jobVersion());
         } catch (RuntimeException e) { // the job could not be loaded here now (S3 away): not the execution's fault
             LOG.warn("execution {} of job {} waits: the job cannot be loaded here: {}", claim.row().id(), jobId,
                     e.getMessage());

@@ -69,6 +69,30 @@ public final class SyncAnswers implements ExecutionEnded, AutoCloseable {
         poller.scheduleWithFixedDelay(this::poll, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * The answer of a call about an execution that is about to be enqueued under {@code id}:
+     * registered first, so that however fast it runs its end finds the call waiting, and the
+     * answer comes from the context in hand (no read of the row or the checkpoint). Null when
+     * {@link #MAX_WAITING} calls wait already: the caller answers 202 at once.
+     */
+    CompletableFuture<Answer> expect(UUID id, String step, Duration bound) {
+        if (count.incrementAndGet() > MAX_WAITING) {
+            count.decrementAndGet();
+            return null;
+        }
+        Waiter waiter = new Waiter(step, System.nanoTime() + bound.toNanos(), new CompletableFuture<>());
+        waiting.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(waiter);
+        return waiter.answer();
+    }
+
+    /** Drops what {@link #expect} registered, when nothing was enqueued under that id after all. */
+    void forget(UUID id) {
+        List<Waiter> waiters = waiting.remove(id);
+        if (waiters != null) {
+            count.addAndGet(-waiters.size());
+        }
+    }
+
     /** The answer of a call about execution {@code id}, once it has ended or {@code bound} has passed. */
     CompletableFuture<Answer> await(UUID id, String step, Duration bound) {
         if (count.incrementAndGet() > MAX_WAITING) {

@@ -5,6 +5,7 @@ import io.caravan.job.compiler.CompiledJob;
 import io.caravan.job.model.TriggerSpec;
 import io.caravan.runtime.api.ApiException;
 import io.caravan.runtime.execution.ExecutionService;
+import io.caravan.runtime.execution.Ids;
 import io.caravan.runtime.jobs.LoadedJobs;
 import io.caravan.runtime.store.ExecutionStore;
 import io.vertx.core.MultiMap;
@@ -103,16 +104,30 @@ public final class WebhookIntake {
         trigger.put("received_at", Instant.now().toString());
         trigger.put("webhook", Map.of("payload", payload(headers.get("content-type"), body),
                 "headers", contextHeaders(headers), "query_params", query(request.params())));
-        ExecutionStore.Delivery delivery = runs.enqueueDelivery(job, trigger,
-                deliveryId != null ? deliveryId : UUID.randomUUID().toString());
-        if ("sync".equals(hook.respond())) {
-            String step = hook.responseStep() != null ? hook.responseStep()
-                    : job.job().steps().get(job.job().steps().size() - 1).id();
-            // answered when the execution ends: the route completes the exchange then, no thread waits
-            exchange.setProperty(PENDING, answers.await(delivery.executionId(), step, SYNC_WAIT));
+        UUID id = Ids.timeOrdered();
+        String step = "sync".equals(hook.respond()) ? responseStep(hook, job) : null;
+        // answered when the execution ends: the route completes the exchange then, no thread waits
+        var pending = step == null ? null : answers.expect(id, step, SYNC_WAIT);
+        ExecutionStore.Delivery delivery;
+        try {
+            delivery = runs.enqueueDelivery(job, trigger, deliveryId != null ? deliveryId : UUID.randomUUID().toString(), id);
+        } catch (RuntimeException e) {
+            answers.forget(id);
+            throw e;
+        }
+        if (pending != null && !delivery.executionId().equals(id)) { // a repeated delivery: its first execution answers
+            answers.forget(id);
+            pending = answers.await(delivery.executionId(), step, SYNC_WAIT);
+        }
+        if (pending != null) {
+            exchange.setProperty(PENDING, pending);
             return;
         }
         answer(exchange, delivery);
+    }
+
+    private static String responseStep(TriggerSpec.Webhook hook, CompiledJob job) {
+        return hook.responseStep() != null ? hook.responseStep() : job.job().steps().get(job.job().steps().size() - 1).id();
     }
 
     /** The job's webhook trigger; 404 when the job is not here, is disabled or takes no webhook. */

@@ -189,6 +189,17 @@ public final class JobService {
         }
     }
 
+    /**
+     * As {@link #refresh(String)}, without a read of the store when the job's current version is
+     * known (the claim of an execution reads it) and is the one loaded here.
+     */
+    public void refresh(String id, Integer currentVersion) {
+        var current = loaded.current(id);
+        if (currentVersion == null || current == null || current.version() != currentVersion) {
+            refresh(id);
+        }
+    }
+
     /** Ensures this node runs the version the store says is current (another node may have changed it). */
     public void refresh(String id) {
         Optional<JobRow> row = jobs.find(id);

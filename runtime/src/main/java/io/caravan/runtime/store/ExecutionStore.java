@@ -114,7 +114,7 @@ public final class ExecutionStore {
         // a job with a concurrency limit is claimed under a transaction-scoped advisory lock on the
         // job, so two nodes cannot both see one free slot; a node that cannot take the lock skips it
         return jdbc.query("with next as (select e.id, e.started_at is not null as ran, e.status = 'RUNNING' as recovered,"
-                + " e.node_id as previous_node"
+                + " e.node_id as previous_node, j.current_version as job_current_version"
                 + " from executions e left join jobs j on j.id = e.job_id"
                 + " where (e.status = 'QUEUED' or (e.status = 'RUNNING' and e.lease_expires_at < now()))"
                 + " and not (e.job_id = any(?))"
@@ -126,9 +126,11 @@ public final class ExecutionStore {
                 + " for update of e skip locked)"
                 + " update executions e set status = 'RUNNING', node_id = ?, started_at = coalesce(e.started_at, now()),"
                 + " lease_epoch = e.lease_epoch + 1, lease_expires_at = now() + make_interval(secs => ?)"
-                + " from next where e.id = next.id returning e.*, next.ran, next.recovered, next.previous_node",
+                + " from next where e.id = next.id returning e.*, next.ran, next.recovered, next.previous_node,"
+                + " next.job_current_version",
                 (rs, n) -> new Claim(row(rs, n), new Lease(rs.getObject("id", UUID.class), nodeId, rs.getInt("lease_epoch")),
-                        rs.getBoolean("ran"), rs.getBoolean("recovered"), rs.getString("previous_node")),
+                        rs.getBoolean("ran"), rs.getBoolean("recovered"), rs.getString("previous_node"),
+                        rs.getObject("job_current_version", Integer.class)),
                 skipJobs.toArray(String[]::new), nodeId, (double) lease.toMillis() / 1000).stream().findFirst();
     }
 
@@ -206,15 +208,46 @@ public final class ExecutionStore {
                 lease.nodeId(), lease.epoch()), lease);
     }
 
-    /** Records the start of a step attempt; refused unless the lease still holds. */
-    public void stepStarted(Lease lease, String stepId, int attempt, Instant at) {
-        Integer owned = jdbc.queryForObject("with owner as (update executions set current_step = ?"
-                + " where id = ? and node_id = ? and lease_epoch = ? returning id),"
+    /**
+     * Records the start of a step attempt — with the end of the step before it, when that is
+     * still to be written ({@code before}; its checkpoint is written already) — in one round
+     * trip; refused unless the lease still holds. An execution asked to cancel starts no step:
+     * then only {@code before} is recorded.
+     *
+     * @return false when the execution was asked to cancel (read in the same round trip)
+     */
+    public boolean stepStarted(Lease lease, String stepId, int attempt, Instant at, StepEnd before) {
+        StepEnd end = before == null ? StepEnd.NONE : before;
+        List<Boolean> cancel = jdbc.query("with owner as (update executions set"
+                + " current_step = case when cancel_requested then current_step else ? end,"
+                + " progress = coalesce(?, progress)"
+                + " where id = ? and node_id = ? and lease_epoch = ? returning id, cancel_requested),"
+                + " ended as (update step_runs set status = ?, error_type = ?, error_message = ?, completed_at = ?"
+                + " where execution_id = (select id from owner) and step_id = ? and attempt = ?),"
                 + " run as (insert into step_runs (execution_id, step_id, attempt, status, started_at)"
-                + " select id, ?, ?, 'RUNNING', ? from owner on conflict do nothing)"
-                + " select count(*)::int from owner", Integer.class,
-                stepId, lease.executionId(), lease.nodeId(), lease.epoch(), stepId, attempt, Timestamp.from(at));
-        fenced(owned == null ? 0 : owned, lease);
+                + " select id, ?, ?, 'RUNNING', ? from owner where not cancel_requested on conflict do nothing)"
+                + " select cancel_requested from owner", (rs, n) -> rs.getBoolean(1),
+                stepId, end.progress(), lease.executionId(), lease.nodeId(), lease.epoch(), end.status(),
+                end.errorType(), end.errorMessage(), end.timestamp(), end.stepId(), end.attempt(),
+                stepId, attempt, Timestamp.from(at));
+        fenced(cancel.size(), lease);
+        return !cancel.get(0);
+    }
+
+    /**
+     * The end of a step attempt, checkpointed and not yet in its row: written with whatever the
+     * execution records next (the next step's start, or its own end).
+     *
+     * @param progress the execution's progress after it, 0–100
+     */
+    public record StepEnd(String stepId, Integer attempt, String status, String errorType, String errorMessage,
+            Instant at, Integer progress) {
+
+        static final StepEnd NONE = new StepEnd(null, null, null, null, null, null, null);
+
+        Timestamp timestamp() {
+            return at == null ? null : Timestamp.from(at);
+        }
     }
 
     /**
@@ -262,7 +295,7 @@ public final class ExecutionStore {
 
     /** Ends an execution with a final status; refused unless the lease still holds. */
     public void finish(Lease lease, String status) {
-        finish(lease, status, null, null);
+        finish(lease, status, null, null, null);
     }
 
     /**
@@ -270,10 +303,27 @@ public final class ExecutionStore {
      * step); refused unless the lease still holds.
      */
     public void finish(Lease lease, String status, String errorType, String errorMessage) {
-        fenced(jdbc.update("update executions set status = ?, completed_at = now(), lease_expires_at = null,"
-                + " progress = case when ? = 'SUCCESS' then 100 else progress end, error_type = ?, error_message = ?"
-                + " where id = ? and node_id = ? and lease_epoch = ?", status, status, errorType, errorMessage,
-                lease.executionId(), lease.nodeId(), lease.epoch()), lease);
+        finish(lease, status, errorType, errorMessage, null);
+    }
+
+    /**
+     * Ends an execution as {@link #finish(Lease, String, String, String)} does, recording in the
+     * same round trip the end of its last step when that is still to be written ({@code last}).
+     */
+    public void finish(Lease lease, String status, String errorType, String errorMessage, StepEnd last) {
+        StepEnd end = last == null ? StepEnd.NONE : last;
+        Integer owned = jdbc.queryForObject("with owner as (update executions set status = ?, completed_at = now(),"
+                + " lease_expires_at = null,"
+                + " progress = case when ? = 'SUCCESS' then 100 else coalesce(?, progress) end,"
+                + " error_type = ?, error_message = ?"
+                + " where id = ? and node_id = ? and lease_epoch = ? returning id),"
+                + " ended as (update step_runs set status = ?, error_type = ?, error_message = ?, completed_at = ?"
+                + " where execution_id = (select id from owner) and step_id = ? and attempt = ?)"
+                + " select count(*)::int from owner", Integer.class,
+                status, status, end.progress(), errorType, errorMessage, lease.executionId(), lease.nodeId(),
+                lease.epoch(), end.status(), end.errorType(), end.errorMessage(), end.timestamp(), end.stepId(),
+                end.attempt());
+        fenced(owned == null ? 0 : owned, lease);
     }
 
     private static Object[] args(Lease lease) {
