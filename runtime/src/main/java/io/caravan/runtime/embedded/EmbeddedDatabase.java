@@ -38,6 +38,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 // the library's default is off, for tests; Caravan answers 202 only for a webhook
                 // that is on disk, so a commit waits for its WAL flush as PostgreSQL's own default does
                 .setServerConfig("synchronous_commit", "on")
+                // stopped by the node after its workers (Caravan.close), not by a hook of its own
+                // racing them at SIGTERM, which made every worker's last query fail with a trace
+                .setRegisterShutdownHook(false)
                 .start();
         EmbeddedDatabase db = new EmbeddedDatabase(postgres);
         db.createDatabases(List.of(CARAVAN_DB, LOCAL_DB));
