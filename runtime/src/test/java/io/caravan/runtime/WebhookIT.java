@@ -154,6 +154,15 @@ class WebhookIT {
         assertThat(body.get("status").asText()).isEqualTo("SUCCESS");
         assertThat(body.get("step").asText()).isEqualTo("price");
         assertThat(body.at("/output/total").asInt()).isEqualTo(42);
+
+        // the same delivery again: no second run, and the first run's answer (from its checkpoint)
+        HttpResponse<String> again = standard("quote", "q-1", Instant.now(), "{\"qty\": 14}", SECRET);
+        assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
+        JsonNode repeated = TestNode.JSON.readTree(again.body());
+        assertThat(repeated.get("id").asText()).isEqualTo(body.get("id").asText());
+        assertThat(repeated.at("/output/total").asInt()).isEqualTo(42);
+        assertThat(TestNode.JSON.readTree(node.call("GET", "/api/v1/executions?job=quote", null).body()).get("items").size())
+                .as("one execution for the two calls").isEqualTo(1);
     }
 
     @Test
