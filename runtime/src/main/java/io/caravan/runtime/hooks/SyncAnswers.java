@@ -187,8 +187,10 @@ public final class SyncAnswers implements ExecutionEnded, AutoCloseable {
     }
 
     private JsonNode state(UUID id, String step, ExecutionRow row, Ended ended) throws Exception {
-        if (ended != null) {
-            return json.valueToTree(ended.context()).path("steps").path(step);
+        if (ended != null) { // only the step's state is turned into a tree, not the whole context
+            Object steps = ended.context().get("steps");
+            Object state = steps instanceof Map<?, ?> m ? m.get(step) : null;
+            return state == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : json.valueToTree(state);
         }
         ObjectStore.Versioned saved = checkpoints.read(row.jobId(), id.toString());
         return saved == null ? null : json.readTree(saved.data()).path("steps").path(step);
