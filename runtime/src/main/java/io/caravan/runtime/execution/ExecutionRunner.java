@@ -153,7 +153,9 @@ final class ExecutionRunner {
         if (params == null) {
             return null;
         }
-        store.setVersion(claim.lease(), job.version(), job.job().steps().size());
+        if (row.jobVersion() == null || row.jobVersion() != job.version()) { // else the row says so since its insert
+            store.setVersion(claim.lease(), job.version(), job.job().steps().size());
+        }
         return ExecutionContext.start(row.id().toString(), row.jobId(), job.version(),
                 json.readValue(row.trigger(), MAP), params, listener);
     }
