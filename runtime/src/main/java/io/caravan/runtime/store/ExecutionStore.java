@@ -18,6 +18,14 @@ public final class ExecutionStore {
             + " params::text as params, total_steps, progress, current_step, context_path, node_id, error_type,"
             + " error_message, created_at, started_at, completed_at";
 
+    /**
+     * Ends a step attempt's row, in a statement whose CTE {@code owner} returns the execution's id
+     * when the lease holds (so a stale node ends nothing). Binds: status, error type, error
+     * message, completed at, step id, attempt.
+     */
+    private static final String END_RUN = "update step_runs set status = ?, error_type = ?, error_message = ?,"
+            + " completed_at = ? where execution_id = (select id from owner) and step_id = ? and attempt = ?";
+
     private final JdbcTemplate jdbc;
 
     public ExecutionStore(Database db) {
@@ -230,8 +238,7 @@ public final class ExecutionStore {
                 + " current_step = case when cancel_requested then current_step else ? end,"
                 + " progress = coalesce(?, progress)"
                 + " where id = ? and node_id = ? and lease_epoch = ? returning id, cancel_requested),"
-                + " ended as (update step_runs set status = ?, error_type = ?, error_message = ?, completed_at = ?"
-                + " where execution_id = (select id from owner) and step_id = ? and attempt = ?),"
+                + " ended as (" + END_RUN + "),"
                 + " run as (insert into step_runs (execution_id, step_id, attempt, status, started_at)"
                 + " select id, ?, ?, 'RUNNING', ? from owner where not cancel_requested on conflict do nothing)"
                 + " select cancel_requested from owner", (rs, n) -> rs.getBoolean(1),
@@ -268,8 +275,7 @@ public final class ExecutionStore {
             String errorMessage, Instant at, int progress) {
         List<Boolean> cancel = jdbc.query("with owner as (update executions set progress = ?"
                 + " where id = ? and node_id = ? and lease_epoch = ? returning id, cancel_requested),"
-                + " run as (update step_runs set status = ?, error_type = ?, error_message = ?, completed_at = ?"
-                + " where execution_id = (select id from owner) and step_id = ? and attempt = ?)"
+                + " run as (" + END_RUN + ")"
                 + " select cancel_requested from owner", (rs, n) -> rs.getBoolean(1),
                 progress, lease.executionId(), lease.nodeId(), lease.epoch(), status, errorType, errorMessage,
                 Timestamp.from(at), stepId, attempt);
@@ -325,8 +331,7 @@ public final class ExecutionStore {
                 + " progress = case when ? = 'SUCCESS' then 100 else coalesce(?, progress) end,"
                 + " error_type = ?, error_message = ?"
                 + " where id = ? and node_id = ? and lease_epoch = ? returning id),"
-                + " ended as (update step_runs set status = ?, error_type = ?, error_message = ?, completed_at = ?"
-                + " where execution_id = (select id from owner) and step_id = ? and attempt = ?)"
+                + " ended as (" + END_RUN + ")"
                 + " select count(*)::int from owner", Integer.class,
                 status, status, end.progress(), errorType, errorMessage, lease.executionId(), lease.nodeId(),
                 lease.epoch(), end.status(), end.errorType(), end.errorMessage(), end.timestamp(), end.stepId(),
