@@ -2,8 +2,8 @@
 # The side-by-side benchmark (issue 5): Caravan, n8n and Node-RED on this machine, the same wrk
 # load against each, in A B A B order, and a table of figures in bench/results/<date>.md.
 #
-#   bash bench/run.sh            full: 60 s warm-up, 20 s per figure, 2 rounds, then B3 and B4
-#                                (about 40 min)
+#   bash bench/run.sh            full: 180 s warm-up per system and workload, 20 s per figure,
+#                                3 rounds, then B3 and B4 (about 50 min)
 #   bash bench/run.sh --quick    smoke: 2 s warm-up, 5 s per figure, 1 round, Caravan only,
 #                                small B3 and B4
 #
@@ -17,7 +17,9 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 PEERS=${PEERS:-$HOME/.cache/caravan-peers}
 QUICK=false; [ "${1:-}" = "--quick" ] && QUICK=true
-if $QUICK; then WARM=2; SECS=5; ROUNDS=1; B3="1 10"; B4=2000; else WARM=60; SECS=20; ROUNDS=2; B3="5 40"; B4=50000; fi
+# the warm-up: on 2 cores C2 compiles Caravan's hot code for about 3 minutes under W1 (about 190 s
+# of compile time, measured with jstat -compiler); the peers get the same
+if $QUICK; then WARM=2; SECS=5; ROUNDS=1; B3="1 10 2"; B4="2000 200"; else WARM=180; SECS=20; ROUNDS=3; B3="5 40 120"; B4=50000; fi
 PORT=18090; TOKEN=bench-token; SECRET=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
 WORK=$(mktemp -d); DATA=$WORK/caravan-data
 PIDS=()

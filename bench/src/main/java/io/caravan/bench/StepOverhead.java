@@ -35,9 +35,12 @@ import org.apache.camel.impl.DefaultCamelContext;
  * and one PostgreSQL UPDATE. Both run one execution at a time against the same PostgreSQL and
  * S3 server (Caravan's embedded ones, in this process), alternating in rounds. A step's time is
  * the time from its start to the next step's start (Caravan's {@code step_runs.started_at}; the
- * route's clock at each loop turn), so both include the checkpoint and the database write.
+ * route's clock at each loop turn), so both include the checkpoint and the database write. Both
+ * sides first run, alternating, for {@code warm-up seconds} (on 2 cores the JIT compiles
+ * Caravan's code for minutes); the harness polls for an execution's end every 20 ms, which only
+ * delays its next start and is not in any step's time.
  *
- * <pre>java -cp caravan-bench.jar:caravan.jar io.caravan.bench.StepOverhead [rounds] [per round]</pre>
+ * <pre>java -cp caravan-bench.jar:caravan.jar io.caravan.bench.StepOverhead [rounds] [per round] [warm-up seconds]</pre>
  */
 public final class StepOverhead {
 
@@ -52,6 +55,7 @@ public final class StepOverhead {
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         int perRound = args.length > 1 ? Integer.parseInt(args[1]) : 40;
+        long warmNanos = java.util.concurrent.TimeUnit.SECONDS.toNanos(args.length > 2 ? Long.parseLong(args[2]) : 120);
         Path dir = Files.createTempDirectory("caravan-b3");
         Map<String, String> env = Map.of("CARAVAN_DATA_DIR", dir.toString(), "CARAVAN_HTTP_PORT",
                 String.valueOf(Node.freePort()), "CARAVAN_ADMIN_TOKEN", TOKEN);
@@ -62,7 +66,8 @@ public final class StepOverhead {
             Hand hand = new Hand(camel, pool, caravan);
             List<Double> caravanSteps = new ArrayList<>();
             List<Double> handSteps = new ArrayList<>();
-            for (int i = 0; i < perRound * 2; i++) { // warm-up, both sides, not counted
+            long warmEnd = System.nanoTime() + warmNanos;
+            while (System.nanoTime() < warmEnd) { // warm-up, both sides, not counted
                 runCaravan(caravan, pool);
                 hand.run();
             }
@@ -105,7 +110,7 @@ public final class StepOverhead {
             if (!status.equals("QUEUED") && !status.equals("RUNNING")) {
                 throw new IllegalStateException("execution " + id + " ended " + status);
             }
-            Thread.sleep(2);
+            Thread.sleep(20); // a poll every 2 ms took CPU from the execution it waited for
         }
         List<Long> starts = new ArrayList<>();
         try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.caravan.connectors.checkpoint.CheckpointRoute;
 import io.caravan.connectors.sql.SqlStep;
 import io.caravan.connectors.storage.ObjectStore;
+import io.caravan.connectors.storage.S3Clients;
 import io.caravan.job.compiler.JobCompiler;
 import io.caravan.job.expression.Expressions;
 import io.caravan.job.step.StepKinds;
@@ -34,10 +35,13 @@ import io.caravan.runtime.store.Database;
 import io.caravan.runtime.store.ExecutionStore;
 import io.caravan.runtime.store.JobStore;
 import io.minio.MinioClient;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
@@ -65,6 +69,8 @@ public final class Caravan implements AutoCloseable {
 
     /** The HTTP server's worker threads (Vert.x's default is 20): room for the sync webhook calls that wait. */
     static final int HTTP_WORKER_THREADS = 200;
+    /** The region S3 requests are signed for. MinIO and s3proxy accept any; AWS S3 elsewhere would need a setting. */
+    private static final String REGION = "us-east-1";
     private final CountDownLatch started = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Main main = new Main();
@@ -110,13 +116,54 @@ public final class Caravan implements AutoCloseable {
 
     private void boot() throws Exception {
         long t0 = System.nanoTime();
-        // the embedded servers start side by side: each takes seconds, mostly class loading and I/O
-        java.util.concurrent.CompletableFuture<EmbeddedObjectStore> embeddedS3 = config.embeddedObjectStore()
-                ? java.util.concurrent.CompletableFuture.supplyAsync(this::startObjectStore) : null;
+        // what does not need the database starts beside it: each takes a second or more on 2 cores,
+        // mostly class loading, while PostgreSQL starting is mostly waiting for its process
+        CompletableFuture<Language> language = CompletableFuture.supplyAsync(Language::load, Caravan::bootThread);
+        // the embedded S3 server's port is chosen first, so that its client is built beside it
+        int s3Port = config.embeddedObjectStore() ? EmbeddedObjectStore.freePort() : 0;
+        CompletableFuture<EmbeddedObjectStore> embeddedS3 = config.embeddedObjectStore()
+                ? CompletableFuture.supplyAsync(() -> startObjectStore(s3Port), Caravan::bootThread) : null;
         if (embeddedS3 != null) {
             // closed with the node even when the database fails first and join() is never reached
-            resources.push(() -> embeddedS3.thenAccept(Caravan::closeQuietly));
+            resources.push(() -> closeWhenStarted(embeddedS3));
         }
+        CompletableFuture<MinioClient> s3Client = CompletableFuture.supplyAsync(() -> s3Client(s3Port == 0
+                ? config.s3Endpoint() : EmbeddedObjectStore.endpoint(s3Port)), Caravan::bootThread);
+        if (embeddedS3 != null) { // the port may have been taken meanwhile: the server then took another
+            s3Client = s3Client.thenCombine(embeddedS3, (client, store) -> store.endpoint()
+                    .equals(EmbeddedObjectStore.endpoint(s3Port)) ? client : s3Client(store.endpoint()));
+        }
+        // the HTTP server's worker threads: a sync webhook's call holds one until its execution ends
+        CompletableFuture<Vertx> vertx = CompletableFuture.supplyAsync(() -> Vertx.vertx(
+                new VertxOptions().setWorkerPoolSize(HTTP_WORKER_THREADS)), Caravan::bootThread);
+        resources.push(() -> closeWhenStarted(vertx.thenApply(v -> () -> v.close().toCompletionStage()
+                .toCompletableFuture().get(30, TimeUnit.SECONDS))));
+        // camel-main builds its context while the database starts; the wiring waits for the stores
+        CompletableFuture<Stores> stores = new CompletableFuture<>();
+        startMain(new Wiring(stores, language, vertx));
+        try {
+            stores.complete(openStores(embeddedS3, s3Client));
+        } catch (Exception | Error e) {
+            stores.completeExceptionally(e);
+            throw e;
+        }
+        if (!started.await(5, TimeUnit.MINUTES) || failure != null) {
+            throw new IllegalStateException("Caravan did not start: "
+                    + (failure == null ? "timed out" : failure.getMessage()), failure);
+        }
+        LOG.info("Caravan node {} ready on port {} in {} ms", config.nodeId(), config.httpPort(),
+                (System.nanoTime() - t0) / 1_000_000);
+        if (generatedToken != null) {
+            System.out.println("\n  Caravan admin token (shown once, store it now): " + generatedToken + "\n");
+        }
+    }
+
+    /** The stores a node runs on: its database, the object store's client, and the `local` database. */
+    private record Stores(Database db, MinioClient minio, DataSource local, String dbUrl) {
+    }
+
+    private Stores openStores(CompletableFuture<EmbeddedObjectStore> embeddedS3, CompletableFuture<MinioClient> s3Client)
+            throws Exception {
         String dbUrl = config.dbUrl();
         DataSource local = null;
         if (config.embeddedDatabase()) {
@@ -132,23 +179,18 @@ public final class Caravan implements AutoCloseable {
             resources.push(pool);
             local = pool;
         }
-        String s3 = config.s3Endpoint();
-        String accessKey = config.s3AccessKey();
-        String secretKey = config.s3SecretKey();
-        if (embeddedS3 != null) {
-            EmbeddedObjectStore store = embeddedS3.join();
-            s3 = store.endpoint();
-            accessKey = EmbeddedObjectStore.ACCESS_KEY;
-            secretKey = EmbeddedObjectStore.SECRET_KEY;
-        }
         Database db = Database.open(dbUrl, config.dbUser(), config.dbPassword(), config.workers() + 6,
                 "caravan " + config.nodeId());
         resources.push(db);
         resources.push(new io.caravan.runtime.nodes.NodeHeartbeat(db, config.nodeId(), version()));
         databaseUrl = dbUrl;
-        s3Endpoint = s3;
-        minio = io.caravan.connectors.storage.S3Clients.client(s3, accessKey, secretKey, "us-east-1");
-        Wiring wiring = new Wiring(db, minio, local, dbUrl);
+        s3Endpoint = embeddedS3 == null ? config.s3Endpoint() : join(embeddedS3).endpoint();
+        minio = join(s3Client);
+        return new Stores(db, minio, local, dbUrl);
+    }
+
+    /** Runs camel-main on its own thread; {@code started} counts down when the node is ready or failed. */
+    private void startMain(Wiring wiring) {
         main.configure().setName("caravan");
         main.addInitialProperty("camel.server.enabled", "true");
         main.addInitialProperty("camel.server.port", String.valueOf(config.httpPort()));
@@ -157,10 +199,6 @@ public final class Caravan implements AutoCloseable {
         main.addInitialProperty("camel.main.streamCachingEnabled", "false");
         main.addInitialProperty("camel.main.shutdownTimeout", "30");
         main.addInitialProperty("camel.rest.component", "platform-http");
-        main.bind(ObjectStore.CLIENT_BEAN, minio);
-        if (local != null) {
-            main.bind(SqlStep.dataSourceBean("local"), local);
-        }
         main.addMainListener(wiring);
         Thread runner = new Thread(() -> {
             try {
@@ -174,20 +212,61 @@ public final class Caravan implements AutoCloseable {
         }, "caravan-main");
         mainStarted = true;
         runner.start();
-        if (!started.await(5, TimeUnit.MINUTES) || failure != null) {
-            throw new IllegalStateException("Caravan did not start: "
-                    + (failure == null ? "timed out" : failure.getMessage()), failure);
+    }
+
+    /**
+     * Closes what a boot task starts, once it has started: a node that fails to start must not
+     * leave a server behind that is still starting when {@link #close()} returns.
+     */
+    private static void closeWhenStarted(CompletableFuture<? extends AutoCloseable> task) throws Exception {
+        AutoCloseable started;
+        try {
+            started = task.get(60, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            return; // it did not start: nothing to close
         }
-        LOG.info("Caravan node {} ready on port {} in {} ms", config.nodeId(), config.httpPort(),
-                (System.nanoTime() - t0) / 1_000_000);
-        if (generatedToken != null) {
-            System.out.println("\n  Caravan admin token (shown once, store it now): " + generatedToken + "\n");
+        started.close();
+    }
+
+    /** A boot task's own thread: the common pool may have a single thread on 2 cores. */
+    private static void bootThread(Runnable task) {
+        Thread t = new Thread(task, "caravan-boot");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** The value of a boot task, its failure thrown as it was (not wrapped in CompletionException). */
+    private static <T> T join(CompletableFuture<T> task) {
+        try {
+            return task.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
         }
     }
 
-    private EmbeddedObjectStore startObjectStore() {
+    /** The job language: the parts that read, check and compile job documents, built at boot. */
+    private record Language(ObjectMapper json, Expressions expressions, StepKinds kinds, JobValidator validator) {
+        static Language load() {
+            ObjectMapper json = new ObjectMapper();
+            Expressions expressions = new Expressions();
+            StepKinds kinds = StepKinds.load();
+            return new Language(json, expressions, kinds, new JobValidator(kinds, expressions, json));
+        }
+    }
+
+    /** The S3 client: with the embedded server's fixed local credentials, or the configured ones. */
+    private MinioClient s3Client(String endpoint) {
+        return config.embeddedObjectStore()
+                ? S3Clients.client(endpoint, EmbeddedObjectStore.ACCESS_KEY, EmbeddedObjectStore.SECRET_KEY, REGION)
+                : S3Clients.client(endpoint, config.s3AccessKey(), config.s3SecretKey(), REGION);
+    }
+
+    private EmbeddedObjectStore startObjectStore(int port) {
         try {
-            return EmbeddedObjectStore.start(config.dataDir().resolve("s3"));
+            return EmbeddedObjectStore.start(config.dataDir().resolve("s3"), port);
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the embedded S3 server: " + e.getMessage(), e);
         }
@@ -195,36 +274,45 @@ public final class Caravan implements AutoCloseable {
 
     /** Builds the node's parts once camel-main has a CamelContext, and starts them when it runs. */
     private final class Wiring extends MainListenerSupport {
-        private final Database db;
-        private final MinioClient minio;
-        private final DataSource local;
-        private final String dbUrl;
+        private final CompletableFuture<Stores> stores;
+        private final CompletableFuture<Language> language;
+        private final CompletableFuture<Vertx> vertx;
+        private Database db;
+        private DataSource local;
+        private String dbUrl;
         private JobService jobs;
         private WorkerPool workers;
         private ConnectionRegistry connections;
         private ExecutionStore executions;
         private FileDisposal disposal;
 
-        Wiring(Database db, MinioClient minio, DataSource local, String dbUrl) {
-            this.db = db;
-            this.minio = minio;
-            this.local = local;
-            this.dbUrl = dbUrl;
+        Wiring(CompletableFuture<Stores> stores, CompletableFuture<Language> language,
+                CompletableFuture<Vertx> vertx) {
+            this.stores = stores;
+            this.language = language;
+            this.vertx = vertx;
         }
 
         @Override
         public void afterConfigure(BaseMainSupport main) {
             try {
                 camel = main.getCamelContext();
-                // the HTTP server's worker threads: a sync webhook's call holds one until its execution ends
-                camel.getRegistry().bind("caravan-vertx-options",
-                        new io.vertx.core.VertxOptions().setWorkerPoolSize(HTTP_WORKER_THREADS));
+                Stores opened = join(stores);
+                db = opened.db();
+                local = opened.local();
+                dbUrl = opened.dbUrl();
+                camel.getRegistry().bind(ObjectStore.CLIENT_BEAN, opened.minio());
+                if (local != null) {
+                    camel.getRegistry().bind(SqlStep.dataSourceBean("local"), local);
+                }
+                Language language = join(this.language);
+                camel.getRegistry().bind("caravan-vertx", join(vertx)); // platform-http uses it, does not own it
                 camel.addComponent("quartz", ScheduleStore.component(dbUrl, config.dbUser(), config.dbPassword(),
                         config.nodeId()));
-                ObjectMapper json = new ObjectMapper();
-                Expressions expressions = new Expressions();
-                StepKinds kinds = StepKinds.load();
-                JobValidator validator = new JobValidator(kinds, expressions, json);
+                ObjectMapper json = language.json();
+                Expressions expressions = language.expressions();
+                StepKinds kinds = language.kinds();
+                JobValidator validator = language.validator();
                 ObjectStore objects = new ObjectStore(camel, config.s3Bucket());
                 LoadedJobs loaded = new LoadedJobs(camel);
                 io.caravan.runtime.secrets.Sealer sealer = new io.caravan.runtime.secrets.Sealer(masterKey());
