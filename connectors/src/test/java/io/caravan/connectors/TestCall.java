@@ -16,4 +16,19 @@ public record TestCall(CamelContext camel, ProducerTemplate producer, ExecutionC
         return new TestCall(camel, camel.createProducerTemplate(),
                 ExecutionContext.start("exec-1", "job", 1, null, Map.of(), ExecutionListener.NONE), stepId);
     }
+
+    private static final io.caravan.job.expression.Expressions EXPRESSIONS = new io.caravan.job.expression.Expressions();
+
+    /** As the compiled step renders a per-row field: the execution's scope plus {@code names}. */
+    @Override
+    public Object render(Object written, String field, Map<String, Object> names)
+            throws io.caravan.job.step.StepException {
+        Map<String, Object> scope = new java.util.HashMap<>(execution.scope());
+        scope.putAll(names);
+        try {
+            return io.caravan.job.expression.Template.renderTree(written, scope, EXPRESSIONS);
+        } catch (io.caravan.job.expression.ExpressionException e) {
+            throw new io.caravan.job.step.StepException("expression", field + ": " + e.getMessage(), false, e);
+        }
+    }
 }

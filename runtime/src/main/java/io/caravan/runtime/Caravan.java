@@ -314,6 +314,7 @@ public final class Caravan implements AutoCloseable {
                 StepKinds kinds = language.kinds();
                 JobValidator validator = language.validator();
                 ObjectStore objects = new ObjectStore(camel, config.s3Bucket());
+                camel.getRegistry().bind(io.caravan.connectors.files.ExecutionFiles.BEAN, objects); // steps' files
                 LoadedJobs loaded = new LoadedJobs(camel);
                 io.caravan.runtime.secrets.Sealer sealer = new io.caravan.runtime.secrets.Sealer(masterKey());
                 ConnectionStore connectionStore = new ConnectionStore(db, sealer, json);

@@ -24,6 +24,8 @@ public final class CheckpointRoute extends RouteBuilder {
     private static final String WRITE_URI = "direct:caravan-checkpoint-write";
     private static final String GIVEN_UP = "caravan.checkpoint.givenUp";
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CheckpointRoute.class);
+
     private final Checkpoints checkpoints;
 
     public CheckpointRoute(ObjectStore store, ObjectMapper json) {
@@ -75,6 +77,10 @@ public final class CheckpointRoute extends RouteBuilder {
         ExecutionContext execution = ExecutionContext.of(exchange);
         execution.listener().checkpointing(execution);
         checkpoints.write(execution);
+        int tries = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class);
+        if (tries > 0) { // the warnings of the failed tries need their end
+            LOG.info("checkpoint of execution {} written after {} failed tries", execution.executionId(), tries);
+        }
     }
 
     /** Records why the write was given up; {@link #written} turns it into the route's failure. */

@@ -63,6 +63,15 @@ public final class SqlStep implements StepKind<SqlConfig> {
         if (config.maxRows() != null && config.maxRows() < 1) {
             problems.add(".maxRows", "must be at least 1, got " + config.maxRows());
         }
+        if (config.batch() != null && config.batch() < 1) {
+            problems.add(".batch", "must be at least 1, got " + config.batch());
+        }
+        if (config.batch() != null && config.rows() == null) {
+            problems.add(".batch", "applies to rows; give rows to run the statement for");
+        }
+        if (config.rows() != null) {
+            return; // the names are bound from each row
+        }
         Map<String, Object> parameters = config.parameters() == null ? Map.of() : config.parameters();
         for (String name : names(NamedParameterUtils.parseSqlStatement(query))) {
             if (!parameters.containsKey(name)) {
@@ -72,7 +81,10 @@ public final class SqlStep implements StepKind<SqlConfig> {
     }
 
     @Override
-    public Object run(SqlConfig config, StepCall call) throws StepException {
+    public Object run(SqlConfig config, StepCall call) throws Exception {
+        if (config.rows() != null) {
+            return SqlBatch.run(config, call, names(NamedParameterUtils.parseSqlStatement(config.query())));
+        }
         ParsedSql parsed = NamedParameterUtils.parseSqlStatement(config.query());
         MapSqlParameterSource source = new MapSqlParameterSource(
                 config.parameters() == null ? Map.of() : new LinkedHashMap<>(config.parameters()));
@@ -120,7 +132,7 @@ public final class SqlStep implements StepKind<SqlConfig> {
     }
 
     /** A value JDBC can bind: objects and nested lists as JSON text. */
-    private static Object scalar(Object value) throws StepException {
+    static Object scalar(Object value) throws StepException {
         if (!(value instanceof Map<?, ?>) && !(value instanceof Iterable<?>)) {
             return value;
         }
@@ -156,7 +168,7 @@ public final class SqlStep implements StepKind<SqlConfig> {
     }
 
     /** The query's parameter names in order (Spring keeps its list package-private; it asks for each value). */
-    private static List<String> names(ParsedSql parsed) {
+    static List<String> names(ParsedSql parsed) {
         List<String> names = new java.util.ArrayList<>();
         NamedParameterUtils.buildValueArray(parsed, new org.springframework.jdbc.core.namedparam.AbstractSqlParameterSource() {
             @Override

@@ -66,6 +66,21 @@ public final class ObjectStore {
         rethrow(result, "write", key);
     }
 
+    /**
+     * Opens an object for reading as a stream (the caller closes it), or null when there is none.
+     * Nothing is read ahead: a large file passes through in the reader's own steps.
+     */
+    public InputStream open(String key) {
+        Exchange result = send(uri("getObject"), key, e -> e.getMessage().setHeader(MinioConstants.OBJECT_NAME, key));
+        if (result.getException() != null) {
+            if (isMissing(result.getException())) {
+                return null;
+            }
+            rethrow(result, "read", key);
+        }
+        return result.getMessage().getBody(InputStream.class);
+    }
+
     /** Reads an object whole, or null when there is none. */
     public byte[] get(String key) {
         Versioned object = read(key);

@@ -230,7 +230,22 @@ final class StepProcessor<C> implements Processor {
     }
 
     private Object runOnce(Map<String, Object> scope, StepCall call) throws Exception {
-        Object rendered = renderer.render(config, scope, step.id(), "");
+        Object rendered;
+        if (kind.perRowFields().isEmpty()) {
+            rendered = renderer.render(config, scope, step.id(), "");
+        } else { // rendered by the kind, once per row: they reach it as written
+            ObjectNode now = config.deepCopy();
+            now.remove(kind.perRowFields());
+            @SuppressWarnings("unchecked")
+            Map<String, Object> fields = (Map<String, Object>) renderer.render(now, scope, step.id(), "");
+            for (String field : kind.perRowFields()) {
+                if (config.has(field)) {
+                    fields.put(field, json.convertValue(config.get(field), Object.class));
+                }
+            }
+            rendered = fields;
+            call = new Rendering(call, scope);
+        }
         C typed;
         try {
             typed = json.convertValue(rendered, kind.configType());
@@ -287,6 +302,51 @@ final class StepProcessor<C> implements Processor {
             return job;
         }
         return own;
+    }
+
+    /** The call of a kind with per-row fields: renders them against this run's scope plus the names given. */
+    private final class Rendering implements StepCall {
+        private final StepCall call;
+        private final Map<String, Object> scope;
+
+        Rendering(StepCall call, Map<String, Object> scope) {
+            this.call = call;
+            this.scope = scope;
+        }
+
+        @Override
+        public CamelContext camel() {
+            return call.camel();
+        }
+
+        @Override
+        public ProducerTemplate producer() {
+            return call.producer();
+        }
+
+        @Override
+        public ExecutionContext execution() {
+            return call.execution();
+        }
+
+        @Override
+        public String stepId() {
+            return call.stepId();
+        }
+
+        @Override
+        public java.time.Duration timeout() {
+            return call.timeout();
+        }
+
+        @Override
+        public Object render(Object written, String field, Map<String, Object> names) throws StepException {
+            Map<String, Object> all = new java.util.HashMap<>(scope.size() + names.size() + 1);
+            all.putAll(scope);
+            all.putAll(names);
+            return written instanceof String text ? renderer.renderText(text, all, step.id(), field)
+                    : renderer.render(json.valueToTree(written), all, step.id(), field);
+        }
     }
 
     /** A step call; {@code deadline} (the step's and the job's time, whichever ends first) bounds its retries. */

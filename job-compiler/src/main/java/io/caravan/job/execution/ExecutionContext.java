@@ -382,6 +382,17 @@ public final class ExecutionContext {
     }
 
     /**
+     * Records a file the execution produced in {@code files} (DESIGN §3); a file at the same
+     * path — the step ran again — replaces the one recorded before.
+     */
+    @SuppressWarnings("unchecked")
+    public void addFile(Map<String, Object> file) {
+        List<Object> files = (List<Object>) data.computeIfAbsent("files", k -> new java.util.ArrayList<>());
+        files.removeIf(f -> f instanceof Map<?, ?> m && java.util.Objects.equals(m.get("path"), file.get("path")));
+        files.add(file);
+    }
+
+    /**
      * Asks the execution to stop for good (a user's cancel): no further step starts and a retry
      * wait ends; the step that is running finishes (its I/O is not cut off). Safe to call from
      * any thread.

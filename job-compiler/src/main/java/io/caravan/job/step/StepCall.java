@@ -27,4 +27,14 @@ public interface StepCall {
     default java.time.Duration timeout() {
         return null;
     }
+
+    /**
+     * Renders a value as written (a {@link StepKind#perRowFields per-row field}) against the
+     * execution's context plus {@code names} (such as {@code row}); {@code field} names it in errors.
+     *
+     * @throws StepException when an expression in it fails
+     */
+    default Object render(Object written, String field, java.util.Map<String, Object> names) throws StepException {
+        throw new UnsupportedOperationException("this call renders nothing");
+    }
 }

@@ -29,6 +29,15 @@ public interface StepKind<C> {
     }
 
     /**
+     * Top-level config fields that are not rendered before the step runs but reach
+     * {@link #run} as written, because they are evaluated once per row with {@code row} bound
+     * ({@link StepCall#render}): a transform's columns and filter.
+     */
+    default java.util.Set<String> perRowFields() {
+        return java.util.Set.of();
+    }
+
+    /**
      * Runs the step once (once per item under {@code forEach}).
      *
      * @return the step's output, made of JSON values (maps, lists, strings, numbers, booleans)

@@ -166,6 +166,8 @@ public final class FileDrops implements JobTriggers {
         Map<String, Object> file = new LinkedHashMap<>();
         // the same key the consumer recorded, so that the file's row and its execution find each other
         file.put("key", fileKey);
+        file.put("path", key); // where the execution's steps read it: csv.read's file: "{{ trigger.file }}"
+        file.put("filename", name);
         file.put("connection", connection);
         file.put("directory", trigger.directory());
         file.put("name", relative);
