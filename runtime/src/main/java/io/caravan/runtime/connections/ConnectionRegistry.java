@@ -1,6 +1,7 @@
 package io.caravan.runtime.connections;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.caravan.connectors.connections.ConnectionSettings;
 import io.caravan.connectors.sql.SqlStep;
 import io.caravan.runtime.store.Database;
 import java.time.Instant;
@@ -78,6 +79,8 @@ public final class ConnectionRegistry implements AutoCloseable {
         settings.put("type", c.type());
         configs.put(c.name(), Map.copyOf(settings));
         loaded.put(c.name(), c.updatedAt());
+        camel.getRegistry().bind(ConnectionSettings.bean(c.name()), ConnectionSettings.class,
+                new ConnectionSettings(c.name(), c.type(), Map.copyOf(c.config()), Map.copyOf(c.secrets())));
         if (ConnectionKind.JDBC.type().equals(c.type())) {
             HikariDataSource pool;
             try {
@@ -108,6 +111,7 @@ public final class ConnectionRegistry implements AutoCloseable {
 
     private void unload(String name) {
         configs.remove(name);
+        camel.getRegistry().unbind(ConnectionSettings.bean(name));
         loaded.remove(name);
         closePool(name);
         if (beans.remove(name) != null) {
