@@ -170,6 +170,14 @@ final class TestNode implements AutoCloseable {
         }
     }
 
+    /** Reads an object straight from the S3 store as UTF-8 text. */
+    String text(String key) throws Exception {
+        try (InputStream in = caravan.objectStoreClient().getObject(
+                GetObjectArgs.builder().bucket(caravan.bucket()).object(key).build())) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
     /** Reads an object straight from the S3 store, or null. */
     JsonNode object(String key) throws Exception {
         try (InputStream in = caravan.objectStoreClient().getObject(

@@ -102,8 +102,8 @@ class CsvStepsTest {
     @Test
     void formulaLikeTextIsEscapedByDefaultAndOnlyThen() throws Exception {
         List<Map<String, Object>> rows = List.of(
-                Map.of("a", "=HYPERLINK(\"http://x\")", "b", "+1", "c", "-2", "d", "@SUM(A1)", "e", "\tx", "f", "\rx"),
-                Map.of("a", "plain", "b", 5, "c", -3, "d", "a=b", "e", "", "f", "x"));
+                Map.of("a", "=HYPERLINK(\"http://x\")", "b", "+1+cmd", "c", "-2-3", "d", "@SUM(A1)", "e", "\tx", "f", "\rx"),
+                Map.of("a", "plain", "b", 5, "c", "-3.5", "d", "a=b", "e", "+7", "f", "x"));
         List<String> columns = List.of("a", "b", "c", "d", "e", "f");
         Map<String, Object> escaped = (Map<String, Object>) write.run(new CsvWriteConfig("esc.csv", rows, columns, null,
                 null, null, null, null), call);
@@ -111,11 +111,12 @@ class CsvStepsTest {
         List<Map<String, Object>> back = (List<Map<String, Object>>) read(((Map<?, ?>) escaped).get("file"), null, true,
                 null, null).get("rows");
 
-        assertThat(back.get(0)).containsEntry("a", "'=HYPERLINK(\"http://x\")").containsEntry("b", "'+1")
-                .containsEntry("c", "'-2").containsEntry("d", "'@SUM(A1)").containsEntry("e", "'\tx")
+        assertThat(back.get(0)).containsEntry("a", "'=HYPERLINK(\"http://x\")").containsEntry("b", "'+1+cmd")
+                .containsEntry("c", "'-2-3").containsEntry("d", "'@SUM(A1)").containsEntry("e", "'\tx")
                 .containsEntry("f", "'\rx");
-        assertThat(back.get(1)).as("numbers and text not starting with a formula character are kept")
-                .containsEntry("a", "plain").containsEntry("b", "5").containsEntry("c", "-3").containsEntry("d", "a=b");
+        assertThat(back.get(1)).as("numbers, signed numbers as text, and text not starting with a formula character are kept")
+                .containsEntry("a", "plain").containsEntry("b", "5").containsEntry("c", "-3.5").containsEntry("d", "a=b")
+                .containsEntry("e", "+7");
 
         Map<String, Object> raw = write("raw.csv", rows.subList(0, 1), false, null, null);
         assertThat(((List<?>) read(raw.get("file"), null, true, null, null).get("rows")).get(0))
