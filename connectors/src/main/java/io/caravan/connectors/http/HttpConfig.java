@@ -21,7 +21,18 @@ public record HttpConfig(
         @JsonPropertyDescription("Statuses that count as success; default any 2xx. GET and HEAD follow redirects;"
                 + " other methods get the 3xx, so list it here to accept it.") List<Integer> expectedStatus,
         @JsonPropertyDescription("Most bytes of response body to read; default 10485760 (10 MiB). A longer body"
-                + " fails the step with http.too_large.") Long maxResponseBytes) {
+                + " fails the step with http.too_large; with saveAs there is no limit unless one is given.")
+        Long maxResponseBytes,
+        @JsonPropertyDescription("Streams the response body into a new file of the execution of this name (any size,"
+                + " never in memory); the output then has file instead of body.")
+        String saveAs,
+        @JsonPropertyDescription("A file of the execution to send as the request body, streamed: a step's output.file"
+                + " or an entry of files. Alone it is the raw body (Content-Type from the file); with fileField it is"
+                + " a multipart/form-data upload.")
+        Object file,
+        @JsonPropertyDescription("Sends file as the multipart/form-data part of this name, with the fields of an"
+                + " object body as text parts.")
+        String fileField) {
 
     /** HTTP methods a step may use. */
     public enum Method { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS }

@@ -56,15 +56,25 @@ public final class HttpStep implements StepKind<HttpConfig> {
         if (config.auth() != null && config.auth().basic() != null && config.auth().bearer() != null) {
             problems.add(".auth", "give either basic or bearer, not both");
         }
+        if (config.fileField() != null && config.file() == null) {
+            problems.add(".fileField", "names the part of file, but no file is given");
+        }
+        if (config.file() != null && config.body() != null && !(config.body() instanceof Map<?, ?>
+                && config.fileField() != null)) {
+            problems.add(".body", "with file, body may only be an object of form fields, and only with fileField");
+        }
         if (config.maxResponseBytes() != null && config.maxResponseBytes() < 1) {
             problems.add(".maxResponseBytes", "must be at least 1, got " + config.maxResponseBytes());
         }
     }
 
     @Override
-    public Object run(HttpConfig config, StepCall call) throws StepException {
+    public Object run(HttpConfig config, StepCall call) throws Exception {
         URI url = url(config);
         String method = config.method() == null ? "GET" : config.method().name();
+        if (config.saveAs() != null || config.file() != null) {
+            return HttpFiles.transfer(config, call, url, method);
+        }
         Exchange response = call.producer().send(endpoint(url, config, call.timeout()),
                 exchange -> request(exchange.getMessage(), url, method, config));
         if (response.getException() != null) {
@@ -84,7 +94,7 @@ public final class HttpStep implements StepKind<HttpConfig> {
         return output;
     }
 
-    private static URI url(HttpConfig config) throws StepException {
+    static URI url(HttpConfig config) throws StepException {
         StringBuilder text = new StringBuilder(config.url());
         if (config.query() != null && !config.query().isEmpty()) {
             text.append(config.url().contains("?") ? '&' : '?');
@@ -107,7 +117,13 @@ public final class HttpStep implements StepKind<HttpConfig> {
         }
     }
 
-    private static String endpoint(URI url, HttpConfig config, Duration stepTimeout) throws StepException {
+    static String endpoint(URI url, HttpConfig config, Duration stepTimeout) throws StepException {
+        return endpoint(url, config, stepTimeout, maxBytes(config), false);
+    }
+
+    /** {@code raw}: the response body stays the connection's stream (read by the caller, any size). */
+    static String endpoint(URI url, HttpConfig config, Duration stepTimeout, long maxBytes, boolean raw)
+            throws StepException {
         long cap = stepTimeout == null ? Long.MAX_VALUE : Math.max(1, stepTimeout.toMillis());
         long connect = Math.min(cap, millis(config.connectTimeout(), CONNECT_TIMEOUT, "connectTimeout"));
         long response = Math.min(cap, millis(config.responseTimeout(), RESPONSE_TIMEOUT, "responseTimeout"));
@@ -117,10 +133,11 @@ public final class HttpStep implements StepKind<HttpConfig> {
                 + "?throwExceptionOnFailure=false&followRedirects=true"
                 + "&connectTimeout=" + connect + "&connectionRequestTimeout=" + connect
                 + "&responseTimeout=" + response + "&soTimeout=" + response
-                + "&httpClientConfigurer=#class:" + HttpClientRules.class.getName() + "(" + maxBytes(config) + ")";
+                + "&httpClientConfigurer=#class:" + HttpClientRules.class.getName() + "(" + maxBytes + ")"
+                + (raw ? "&disableStreamCache=true" : "");
     }
 
-    private static void request(Message in, URI url, String method, HttpConfig config) throws Exception {
+    static void request(Message in, URI url, String method, HttpConfig config) throws Exception {
         in.setHeader(Exchange.HTTP_URI, url.toString());
         in.setHeader(Exchange.HTTP_METHOD, method);
         if (config.headers() != null) {
@@ -148,7 +165,7 @@ public final class HttpStep implements StepKind<HttpConfig> {
     }
 
     /** The response's headers: Camel's own and the request's (credentials among them) left out. */
-    private static Map<String, Object> headers(Message message, HttpConfig config) {
+    static Map<String, Object> headers(Message message, HttpConfig config) {
         java.util.Set<String> sent = new java.util.HashSet<>(java.util.Set.of("authorization"));
         if (config.headers() != null) {
             config.headers().keySet().forEach(h -> sent.add(h.toLowerCase(Locale.ROOT)));
@@ -162,7 +179,7 @@ public final class HttpStep implements StepKind<HttpConfig> {
         return headers;
     }
 
-    private static Object body(Message message) {
+    static Object body(Message message) {
         String text = message.getBody(String.class);
         if (text == null || text.isEmpty()) {
             return null;
@@ -178,18 +195,18 @@ public final class HttpStep implements StepKind<HttpConfig> {
         return text;
     }
 
-    private static boolean expected(HttpConfig config, int status) {
+    static boolean expected(HttpConfig config, int status) {
         if (config.expectedStatus() == null || config.expectedStatus().isEmpty()) {
             return status >= 200 && status < 300;
         }
         return config.expectedStatus().contains(status);
     }
 
-    private static long maxBytes(HttpConfig config) {
+    static long maxBytes(HttpConfig config) {
         return config.maxResponseBytes() == null ? MAX_RESPONSE_BYTES : config.maxResponseBytes();
     }
 
-    private static StepException failure(Exception e, String method, URI url, HttpConfig config) {
+    static StepException failure(Exception e, String method, URI url, HttpConfig config) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof HttpClientRules.ResponseTooLargeException) {
                 return new StepException("http.too_large", method + " " + redact(url) + " returned a body of more than "
@@ -223,11 +240,11 @@ public final class HttpStep implements StepKind<HttpConfig> {
     }
 
     /** The URL without user info and query, which may hold credentials. */
-    private static String redact(URI url) {
+    static String redact(URI url) {
         return url.getScheme() + "://" + url.getHost() + (url.getPort() < 0 ? "" : ":" + url.getPort()) + url.getRawPath();
     }
 
-    private static String excerpt(Object body) {
+    static String excerpt(Object body) {
         if (body == null) {
             return "";
         }

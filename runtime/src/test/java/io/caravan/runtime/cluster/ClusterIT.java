@@ -280,11 +280,36 @@ class ClusterIT {
         return ids;
     }
 
-    private void awaitAllEnded(List<String> ids) {
-        await().atMost(END_TIMEOUT).pollInterval(Duration.ofMillis(250)).ignoreExceptions().until(() ->
-                services.caravanDb().query("select count(*)::int as n from executions where id = any(?::uuid[])"
-                        + " and status in ('QUEUED', 'RUNNING')", (Object) ids.toArray(String[]::new))
-                        .get(0).get("n").equals(0));
+    private void awaitAllEnded(List<String> ids) throws Exception {
+        try {
+            await().atMost(END_TIMEOUT).pollInterval(Duration.ofMillis(250)).ignoreExceptions().until(() ->
+                    services.caravanDb().query("select count(*)::int as n from executions where id = any(?::uuid[])"
+                            + " and status in ('QUEUED', 'RUNNING')", (Object) ids.toArray(String[]::new))
+                            .get(0).get("n").equals(0));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError(e.getMessage() + "\n" + stuck(ids), e);
+        }
+    }
+
+    /** What an execution that never ended was doing: its row, its attempts, each node's threads and log. */
+    private String stuck(List<String> ids) throws Exception {
+        StringBuilder out = new StringBuilder("executions not ended:\n");
+        for (Map<String, Object> row : services.caravanDb().query("select id, status, node_id, lease_epoch, current_step,"
+                + " lease_expires_at, now() as now from executions where id = any(?::uuid[]) and status in ('QUEUED',"
+                + " 'RUNNING')", (Object) ids.toArray(String[]::new))) {
+            out.append(row).append('\n');
+            services.caravanDb().query("select step_id, attempt, status, started_at, completed_at from step_runs"
+                    + " where execution_id = ?::uuid order by started_at", row.get("id").toString())
+                    .forEach(attempt -> out.append("  ").append(attempt).append('\n'));
+        }
+        for (NodeProcess node : cluster.nodes()) {
+            Process jstack = new ProcessBuilder("jstack", String.valueOf(node.pid())).redirectErrorStream(true).start();
+            String threads = new String(jstack.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            out.append("== ").append(node.nodeId()).append(" workers:\n").append(java.util.Arrays.stream(
+                    threads.split("\n\n")).filter(t -> t.contains("caravan-worker")).collect(Collectors.joining("\n\n")))
+                    .append("\n== ").append(node.nodeId()).append(" log:\n").append(node.logTail(40)).append('\n');
+        }
+        return out.toString();
     }
 
     private Map<String, Long> statuses(List<String> ids) throws Exception {
