@@ -48,6 +48,11 @@ public final class TestStore implements AutoCloseable {
         return camel;
     }
 
+    /** The S3 server's endpoint; its keys are test / test-secret. */
+    public String endpoint() {
+        return "http://127.0.0.1:" + s3.getPort();
+    }
+
     public ObjectStore store() {
         return store;
     }

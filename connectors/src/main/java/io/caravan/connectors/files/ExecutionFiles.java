@@ -134,6 +134,15 @@ public final class ExecutionFiles {
         return in;
     }
 
+    /** The size in bytes of a file of this execution (its object path, from {@link #key}). */
+    public long size(String key) throws StepException {
+        long size = store.size(key);
+        if (size < 0) {
+            throw new StepException("file", "file " + key + " does not exist", false);
+        }
+        return size;
+    }
+
     /** The object path a step's {@code file} value stands for, checked to be this execution's. */
     public String key(Object file, String field) throws StepException {
         Object value = file instanceof Map<?, ?> map ? map.get("path") : file;

@@ -81,6 +81,20 @@ public final class ObjectStore {
         return result.getMessage().getBody(InputStream.class);
     }
 
+    /** An object's size in bytes, or -1 when there is none. */
+    public long size(String key) {
+        try {
+            return client().statObject(io.minio.StatObjectArgs.builder().bucket(bucket).object(key).build()).size();
+        } catch (ErrorResponseException e) {
+            if ("NoSuchKey".equals(e.errorResponse().code()) || "NoSuchBucket".equals(e.errorResponse().code())) {
+                return -1;
+            }
+            throw new ObjectStoreException("cannot read object " + key + ": " + e.getMessage(), e);
+        } catch (Exception e) {
+            throw new ObjectStoreException("cannot read object " + key + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Reads an object whole, or null when there is none. */
     public byte[] get(String key) {
         Versioned object = read(key);
