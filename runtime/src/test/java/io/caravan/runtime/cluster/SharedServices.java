@@ -228,6 +228,15 @@ public final class SharedServices implements AutoCloseable {
         return database(CARAVAN_DB);
     }
 
+    /** An object of the nodes' bucket, read as JSON. */
+    public com.fasterxml.jackson.databind.JsonNode object(String key) throws Exception {
+        io.minio.MinioClient client = io.minio.MinioClient.builder().endpoint("http://127.0.0.1:" + s3Port)
+                .credentials(S3_ACCESS_KEY, S3_SECRET_KEY).region("us-east-1").build();
+        try (InputStream in = client.getObject(io.minio.GetObjectArgs.builder().bucket(S3_BUCKET).object(key).build())) {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(in);
+        }
+    }
+
     /** The database behind the jobs' {@code local} connection. */
     public SqlDatabase localDb() {
         return database(LOCAL_DB);
