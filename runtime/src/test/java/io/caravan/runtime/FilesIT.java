@@ -56,6 +56,19 @@ class FilesIT extends OneNode {
         assertThat(context.at("/steps/total/output/rows/0/qty").asInt()).isEqualTo(78 - 10 - 0); // 1..12 without 10
         assertThat(node.text(prefix + "stock-12.csv")).startsWith("SKU;Quantity;Warehouse\r\nsku-1;1;\r\n");
         assertThat(node.text(prefix + "rejected.csv")).isEqualTo("SKU,Quantity,Warehouse,_error\r\nsku-10,-10,,filtered out\r\n");
+
+        assertThat(execution.get("result_urls")).extracting(u -> u.get("url").asText()).containsExactly(
+                "/api/v1/executions/" + id + "/files/stock-12.csv", "/api/v1/executions/" + id + "/files/rejected.csv");
+        HttpResponse<String> download = node.call("GET", execution.at("/result_urls/1/url").asText(), null);
+        assertThat(download.statusCode()).isEqualTo(200);
+        assertThat(download.headers().firstValue("Content-Type")).hasValue("text/csv");
+        assertThat(download.headers().firstValue("Content-Disposition")).hasValue("attachment; filename*=UTF-8''rejected.csv");
+        assertThat(download.body()).isEqualTo(node.text(prefix + "rejected.csv"));
+        HttpResponse<String> missing = node.call("GET", "/api/v1/executions/" + id + "/files/nothing.csv", null);
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(missing.body()).contains("has no file 'nothing.csv'");
+        assertThat(node.call("GET", "/api/v1/executions/" + id + "/files/rejected.csv", null, "wrong-token")
+                .statusCode()).isEqualTo(401);
     }
 
     @Test

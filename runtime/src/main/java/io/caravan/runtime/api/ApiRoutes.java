@@ -84,6 +84,8 @@ public final class ApiRoutes extends RouteBuilder {
                 .get("/executions").to("direct:api.executions.list")
                 .get("/executions/{id}").to("direct:api.executions.get")
                 .get("/executions/{id}/context").to("direct:api.executions.context")
+                .get("/executions/{id}/files").to("direct:api.executions.files")
+                .get("/executions/{id}/files/{name}").produces("*/*").to("direct:api.executions.file")
                 .post("/executions/{id}/retry").to("direct:api.executions.retry")
                 .post("/executions/{id}/cancel").to("direct:api.executions.cancel")
                 .get("/schema/job.json").to("direct:api.schema")
@@ -122,6 +124,8 @@ public final class ApiRoutes extends RouteBuilder {
         handle("api.executions.list", handlers::listExecutions);
         handle("api.executions.get", handlers::getExecution);
         handle("api.executions.context", handlers::context);
+        handle("api.executions.files", handlers::files);
+        handle("api.executions.file", handlers::file);
         handle("api.executions.retry", handlers::retry);
         handle("api.executions.cancel", handlers::cancel);
         handle("api.schema", handlers::schema);

@@ -179,7 +179,65 @@ public final class Handlers {
     }
 
     void getExecution(Exchange e) throws Exception {
-        reply(e, 200, views.execution(execution(e), true));
+        ExecutionRow row = execution(e);
+        ObjectNode view = views.execution(row, true);
+        if (!row.status().equals("QUEUED") && !row.status().equals("RUNNING")) { // its files are final
+            view.set("result_urls", fileViews(row));
+        }
+        reply(e, 200, view);
+    }
+
+    /** {@code GET /executions/{id}/files}: the files of the execution, each with its download URL. */
+    void files(Exchange e) throws Exception {
+        ObjectNode out = json.createObjectNode();
+        out.set("items", fileViews(execution(e)));
+        reply(e, 200, out);
+    }
+
+    /** {@code GET /executions/{id}/files/{name}}: one file, streamed from the object store. */
+    void file(Exchange e) throws Exception {
+        ExecutionRow row = execution(e);
+        String name = e.getMessage().getHeader("name", String.class);
+        JsonNode file = null;
+        for (JsonNode each : files(row)) {
+            if (each.path("filename").asText().equals(name)) {
+                file = each;
+            }
+        }
+        java.io.InputStream in = file == null ? null : objects.open(file.path("path").asText());
+        if (in == null) {
+            throw ApiException.notFound("execution " + row.id() + " has no file '" + name + "'");
+        }
+        e.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+        e.getMessage().setHeader(Exchange.CONTENT_TYPE, file.path("mime_type").asText("application/octet-stream"));
+        e.getMessage().setHeader("Content-Disposition", "attachment; filename*=UTF-8''" + encode(name));
+        e.getMessage().setBody(in);
+    }
+
+    /** The files the checkpoint lists ({@code context.files}), none before the first checkpoint. */
+    private JsonNode files(ExecutionRow row) throws java.io.IOException {
+        byte[] context = objects.get(row.contextPath());
+        return context == null ? json.createArrayNode() : json.readTree(context).path("files");
+    }
+
+    private com.fasterxml.jackson.databind.node.ArrayNode fileViews(ExecutionRow row) throws java.io.IOException {
+        com.fasterxml.jackson.databind.node.ArrayNode out = json.createArrayNode();
+        for (JsonNode file : files(row)) {
+            ObjectNode view = out.addObject();
+            view.put("filename", file.path("filename").asText());
+            view.put("url", "/api/v1/executions/" + row.id() + "/files/" + encode(file.path("filename").asText()));
+            view.set("size", file.path("size"));
+            view.set("mime_type", file.path("mime_type"));
+            if (file.has("row_count")) {
+                view.set("row_count", file.path("row_count"));
+            }
+            view.set("created_at", file.path("created_at"));
+        }
+        return out;
+    }
+
+    private static String encode(String name) {
+        return java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     void cancel(Exchange e) throws Exception {
