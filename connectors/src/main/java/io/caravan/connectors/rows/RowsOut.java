@@ -17,7 +17,7 @@ import java.util.Map;
  */
 public final class RowsOut implements AutoCloseable {
 
-    private final ExecutionFiles files;
+    private final java.util.function.Supplier<ExecutionFiles> files;
     private final String filename;
     private final List<Map<String, Object>> inline = new ArrayList<>();
     private Path spool;
@@ -27,6 +27,11 @@ public final class RowsOut implements AutoCloseable {
 
     /** Rows that, when many, become the execution's (unlisted) file {@code filename}. */
     public RowsOut(ExecutionFiles files, String filename) {
+        this(() -> files, filename);
+    }
+
+    /** As {@link #RowsOut(ExecutionFiles, String)}, the files found only once there are too many rows to keep. */
+    public RowsOut(java.util.function.Supplier<ExecutionFiles> files, String filename) {
         this.files = files;
         this.filename = filename;
     }
@@ -62,7 +67,7 @@ public final class RowsOut implements AutoCloseable {
         }
         writer.close();
         out.close();
-        Map<String, Object> file = files.store(filename, "rows", "application/x-ndjson", false, spool, count);
+        Map<String, Object> file = files.get().store(filename, "rows", "application/x-ndjson", false, spool, count);
         return Rows.reference((String) file.get("path"), "jsonl", Map.of(), count);
     }
 

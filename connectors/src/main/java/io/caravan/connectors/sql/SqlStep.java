@@ -11,14 +11,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.camel.Exchange;
-import org.apache.camel.component.sql.SqlConstants;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterUtils;
 import org.springframework.jdbc.core.namedparam.ParsedSql;
 
 /**
- * {@code sql}: one statement through camel-sql against a named connection. The query's
+ * {@code sql}: one statement against a named connection ({@link SqlStatement}; with {@code rows},
+ * batches: {@link SqlBatch}). The query's
  * {@code :name} parameters are parsed by Spring's {@link NamedParameterUtils} (which knows
  * quotes, comments and {@code ::} casts), turned into {@code ?} and bound — values are never
  * spliced into SQL. A list value stands for one {@code ?} per element ({@code where id in (:ids)});
@@ -99,18 +98,13 @@ public final class SqlStep implements StepKind<SqlConfig> {
         }
         String sql = NamedParameterUtils.substituteNamedParameters(parsed, source);
         List<Object> values = values(NamedParameterUtils.buildValueArray(parsed, source, null));
-        if (call.camel().getRegistry().lookupByName(dataSourceBean(config.connection())) == null) {
+        javax.sql.DataSource dataSource = call.camel().getRegistry().lookupByNameAndType(
+                dataSourceBean(config.connection()), javax.sql.DataSource.class);
+        if (dataSource == null) {
             throw new StepException("sql.connection", "unknown connection '" + config.connection() + "'", false);
         }
         int maxRows = config.maxRows() == null ? DEFAULT_MAX_ROWS : config.maxRows();
-        Exchange result = call.producer().send(endpoint(config.connection(), maxRows, call.timeout()), exchange -> {
-            exchange.getMessage().setBody(sql);
-            exchange.getMessage().setHeader(SqlConstants.SQL_PARAMETERS, values.iterator());
-        });
-        if (result.getException() != null) {
-            throw SqlErrors.classify(result.getException());
-        }
-        return output(result);
+        return SqlStatement.run(call, dataSource, sql, values, maxRows);
     }
 
     /**
@@ -142,29 +136,6 @@ public final class SqlStep implements StepKind<SqlConfig> {
             throw new StepException("sql.parameter", "a parameter value cannot be written as JSON: " + e.getMessage(),
                     false, e);
         }
-    }
-
-    private static String endpoint(String connection, int maxRows, java.time.Duration timeout) {
-        // JDBC counts a query timeout in whole seconds
-        String queryTimeout = timeout == null ? "" : "&template.queryTimeout=" + Math.max(1, (timeout.toMillis() + 999) / 1000);
-        return "sql:caravan?dataSource=#" + dataSourceBean(connection)
-                + "&useMessageBodyForSql=true&allowNamedParameters=false&outputType=SelectList"
-                + "&template.maxRows=" + maxRows + queryTimeout;
-    }
-
-    private static Map<String, Object> output(Exchange result) {
-        Map<String, Object> output = new LinkedHashMap<>();
-        Integer updated = result.getMessage().getHeader(SqlConstants.SQL_UPDATE_COUNT, Integer.class);
-        if (updated != null) {
-            output.put("updated", updated);
-            return output;
-        }
-        List<?> rows = result.getMessage().getBody(List.class);
-        List<Map<String, Object>> values = rows == null ? List.of() : rows.stream()
-                .map(row -> SqlValues.row((Map<?, ?>) row)).toList();
-        output.put("rows", values);
-        output.put("rowCount", values.size());
-        return output;
     }
 
     /** The query's parameter names in order (Spring keeps its list package-private; it asks for each value). */

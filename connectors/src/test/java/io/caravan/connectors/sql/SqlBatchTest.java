@@ -134,6 +134,25 @@ class SqlBatchTest {
     }
 
     @Test
+    void aLargeResultIsReadThroughACursorAndHandedOnAsAReference() throws Exception {
+        int count = Rows.INLINE * 3;
+        @SuppressWarnings("unchecked")
+        Map<String, Object> result = (Map<String, Object>) step.run(new SqlConfig("warehouse",
+                "select i as id, 'S' || i as sku from generate_series(1, :n) i order by i", Map.of("n", count), 20_000),
+                call);
+
+        assertThat(result).containsEntry("rowCount", (long) count).containsEntry("truncated", false);
+        assertThat(Rows.isReference(result.get("rows"))).isTrue();
+        try (var rows = Rows.open(result.get("rows"), "rows", ExecutionFiles.of(call))) {
+            long n = 0;
+            while (rows.hasNext()) {
+                assertThat(rows.next()).isEqualTo(Map.of("id", (int) ++n, "sku", "S" + n));
+            }
+            assertThat(n).isEqualTo(count);
+        }
+    }
+
+    @Test
     void batchWithoutRowsAndABadBatchSizeAreRefusedAtSave() {
         Problems problems = new Problems();
         step.check(new SqlConfig("warehouse", INSERT, null, null, null, 0), problems);

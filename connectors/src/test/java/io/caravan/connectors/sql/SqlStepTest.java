@@ -61,7 +61,7 @@ class SqlStepTest {
         Map<String, Object> output = run("select id, cast(total as text) as total from orders where total > :min"
                 + " order by id", Map.of("min", 15), null);
 
-        assertThat(output).containsEntry("rowCount", 2);
+        assertThat(output).containsEntry("rowCount", 2L);
         assertThat(output.get("rows")).isEqualTo(List.of(Map.of("id", 2, "total", "20"), Map.of("id", 3, "total", "30")));
     }
 
@@ -91,7 +91,10 @@ class SqlStepTest {
     void updateReturnsTheCountAndMaxRowsLimitsASelect() throws Exception {
         assertThat(run("update orders set total = total + 1 where id <> :id", Map.of("id", 2), null))
                 .isEqualTo(Map.of("updated", 2));
-        assertThat(run("select id from orders order by id", Map.of(), 2)).containsEntry("rowCount", 2);
+        assertThat(run("select id from orders order by id", Map.of(), 2)).containsEntry("rowCount", 2L)
+                .containsEntry("truncated", true);
+        assertThat(run("select id from orders order by id", Map.of(), 3)).containsEntry("rowCount", 3L)
+                .containsEntry("truncated", false);
     }
 
     @Test
