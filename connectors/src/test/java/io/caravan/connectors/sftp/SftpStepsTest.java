@@ -1,7 +1,6 @@
 package io.caravan.connectors.sftp;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.caravan.connectors.TestCall;
 import io.caravan.connectors.TestStore;
