@@ -37,20 +37,20 @@ class SftpStepsIT extends OneNode {
 
     @Test
     void aReceiptGoesUpIsListedComesBackAndIsDeleted() throws Exception {
-        connection("partner_sftp", Map.of("password", SftpServer.PASSWORD));
+        connection("partner-sftp", Map.of("password", SftpServer.PASSWORD));
         connection("partner_key", Map.of("privateKey", sftp.clientKeyPem()));
         HttpResponse<String> job = node.call("POST", "/api/v1/jobs", """
                 {"id": "receipts", "steps": [
                   {"id": "receipt", "type": "csv.write", "file": "receipt-{{ execution.id }}.csv",
                    "rows": [{"file": "orders.csv", "rows": 3}]},
-                  {"id": "send", "type": "sftp.upload", "connection": "partner_sftp",
+                  {"id": "send", "type": "sftp.upload", "connection": "partner-sftp",
                    "file": "{{ steps.receipt.output.file }}", "to": "/outbox/receipts/"},
                   {"id": "look", "type": "sftp.list", "connection": "partner_key", "directory": "/outbox",
                    "include": "receipt-*.csv", "recursive": true},
                   {"id": "fetch", "type": "sftp.download", "connection": "partner_key", "from": "/outbox/",
                    "include": "*.csv", "recursive": true},
                   {"id": "check", "type": "csv.read", "file": "{{ steps.fetch.output.file }}"},
-                  {"id": "tidy", "type": "sftp.delete", "connection": "partner_sftp", "directory": "/outbox",
+                  {"id": "tidy", "type": "sftp.delete", "connection": "partner-sftp", "directory": "/outbox",
                    "include": "receipt-*.csv", "recursive": true}
                 ]}""");
         assertThat(job.statusCode()).as(job.body()).isEqualTo(201);

@@ -22,7 +22,8 @@ import org.apache.camel.Exchange;
  */
 public final class ConnectionsApi {
 
-    private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,99}");
+    // "-" as in the examples' partner-sftp; expressions reach such a name as connections['partner-sftp']
+    private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,99}");
 
     private final ConnectionStore store;
     private final ConnectionRegistry registry;
@@ -83,7 +84,7 @@ public final class ConnectionsApi {
         List<Problem> problems = new ArrayList<>();
         if (!NAME.matcher(name).matches() || name.equals(ConnectionRegistry.LOCAL)) {
             problems.add(new Problem("$.name", "'" + name
-                    + "' must be a letter, then letters, digits or _ ('local' is the embedded database's)"));
+                    + "' must be a letter, then letters, digits, _ or - ('local' is the embedded database's)"));
         }
         ConnectionKind kind = ConnectionKind.of(type);
         if (kind == null) {
