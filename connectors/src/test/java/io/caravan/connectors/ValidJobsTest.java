@@ -32,7 +32,7 @@ class ValidJobsTest {
 
     /** Step kinds the examples use that later issues build. */
     private static final Set<String> FUTURE_KINDS = Set.of("csv.read", "csv.write", "xlsx.read", "xlsx.write",
-            "sftp.upload", "sftp.download", "s3.put", "s3.get", "ssh.exec", "transform");
+            "sftp.upload", "sftp.download", "s3.put", "s3.get", "transform");
 
     /** Fields of existing kinds that the examples use and that kind does not have yet: kind.field. */
     private static final Set<String> FUTURE_FIELDS = Set.of("http.saveAs", "sql.batch", "sql.rows");
