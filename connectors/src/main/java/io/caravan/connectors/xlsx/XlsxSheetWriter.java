@@ -33,10 +33,11 @@ import org.apache.poi.xssf.streaming.SXSSFWorkbook;
  *
  * <p>Dates are {@code java.time} values and ISO text: {@code 2026-11-21} and
  * {@code 2026-11-21T06:30[:00[.123]]}, with an offset or {@code Z} moved to UTC (Excel's dates
- * have no zone), kept to the millisecond. A date before 1900, which Excel cannot show, and an
- * integer of more than 15 digits or a decimal of more than 15 significant digits, which a
- * spreadsheet cannot hold exactly, are written as text so that no digit is lost. Objects and
- * lists are written as JSON text.
+ * have no zone), to the millisecond (finer digits are dropped: a double of days holds no more).
+ * Other text stays text, even when it looks like a number. A date before 1900, which Excel
+ * cannot show, and an integer of more than 15 digits or a decimal of more than 15 significant
+ * digits, which a spreadsheet cannot hold exactly, are written as text so that no digit is lost.
+ * Objects and lists are written as JSON text.
  *
  * <p>Text is always a text cell, never a formula, so formula-like text ({@code =HYPERLINK(…)})
  * cannot run when the workbook is opened: unlike CSV, nothing needs escaping.
@@ -47,7 +48,7 @@ final class XlsxSheetWriter {
     private static final Pattern DATE = Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}");
     private static final Pattern DATE_TIME = Pattern.compile(
             "[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]{1,9})?)?(Z|[+-][0-9]{2}:[0-9]{2})?");
-    /** Whole numbers up to this many digits are exact in a double and shown exactly by Excel. */
+    /** Whole numbers up to 15 digits are exact in a double and shown exactly by Excel. */
     private static final long EXACT = 999_999_999_999_999L;
 
     private final SXSSFWorkbook workbook;
