@@ -5,24 +5,22 @@ import io.caravan.connectors.rows.RowSource;
 import io.caravan.connectors.rows.Rows;
 import io.caravan.job.step.StepCall;
 import io.caravan.job.step.StepException;
+import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterUtils;
 import org.springframework.jdbc.core.namedparam.ParsedSql;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The {@code sql} step given {@code rows}: the statement once per row, sent as JDBC batches of
  * {@code batch} rows, each batch in its own transaction, while the rows stream in — a million
- * rows never sit in memory. Done with Spring's JdbcTemplate and TransactionTemplate (what
- * camel-sql runs on) because camel-sql's producer can neither stream a batch from an iterator of
- * unknown length nor commit per chunk. A chunk that fails rolls back alone; the chunks before it
+ * rows never sit in memory. Done with JDBC batches on a pooled connection ({@link Transactions})
+ * because camel-sql's producer can neither stream a batch from an iterator of unknown length nor
+ * commit per chunk. A chunk that fails rolls back alone; the chunks before it
  * stay committed, and the error says how many rows they held.
  */
 final class SqlBatch {
@@ -41,11 +39,7 @@ final class SqlBatch {
         int size = config.batch() == null ? DEFAULT_BATCH : config.batch();
         ParsedSql parsed = NamedParameterUtils.parseSqlStatement(config.query());
         String sql = NamedParameterUtils.substituteNamedParameters(parsed, new MapSqlParameterSource(placeholders(names)));
-        JdbcTemplate jdbc = new JdbcTemplate(dataSource);
-        if (call.timeout() != null) {
-            jdbc.setQueryTimeout((int) Math.max(1, (call.timeout().toMillis() + 999) / 1000));
-        }
-        TransactionTemplate transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+        int timeout = call.timeout() == null ? 0 : (int) Math.max(1, (call.timeout().toMillis() + 999) / 1000);
         Map<String, Object> constants = config.parameters() == null ? Map.of() : config.parameters();
         long rows = 0;
         long updated = 0;
@@ -57,7 +51,7 @@ final class SqlBatch {
                     chunk.add(values(parsed, names, source.next(), constants, rows + chunk.size()));
                 }
                 if (chunk.size() == size || !source.hasNext() && !chunk.isEmpty()) {
-                    updated += send(jdbc, transactions, sql, chunk, rows);
+                    updated += send(dataSource, sql, timeout, chunk, rows);
                     rows += chunk.size();
                     chunks++;
                     chunk.clear();
@@ -74,16 +68,29 @@ final class SqlBatch {
     }
 
     /** One chunk in one transaction; its failure says how many rows the chunks before it committed. */
-    private static long send(JdbcTemplate jdbc, TransactionTemplate transactions, String sql, List<Object[]> chunk,
+    private static long send(DataSource dataSource, String sql, int timeoutSeconds, List<Object[]> chunk,
             long committed) throws StepException {
         try {
-            int[] counts = transactions.execute(status -> jdbc.batchUpdate(sql, chunk));
+            int[] counts = Transactions.run(dataSource, connection -> {
+                try (PreparedStatement ps = connection.prepareStatement(sql)) {
+                    if (timeoutSeconds > 0) {
+                        ps.setQueryTimeout(timeoutSeconds);
+                    }
+                    for (Object[] row : chunk) {
+                        for (int i = 0; i < row.length; i++) {
+                            ps.setObject(i + 1, row[i]);
+                        }
+                        ps.addBatch();
+                    }
+                    return ps.executeBatch();
+                }
+            });
             long sum = 0;
-            for (int count : counts == null ? new int[0] : counts) {
+            for (int count : counts) {
                 sum += Math.max(count, 0); // a driver may answer SUCCESS_NO_INFO (-2)
             }
             return sum;
-        } catch (RuntimeException e) {
+        } catch (java.sql.SQLException | RuntimeException e) {
             StepException failure = SqlErrors.classify(e);
             // trying again would insert the committed rows twice: only a failure before any commit is retried
             return rethrow(new StepException(failure.type(), "rows " + (committed + 1) + "–" + (committed + chunk.size())

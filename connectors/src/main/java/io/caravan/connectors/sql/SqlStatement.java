@@ -10,17 +10,14 @@ import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.ColumnMapRowMapper;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * One statement of the {@code sql} step, run in its own transaction so that PostgreSQL's driver
+ * One statement of the {@code sql} step, run in its own transaction ({@link Transactions}) so that PostgreSQL's driver
  * reads a query's rows through a cursor, {@link #FETCH} at a time, instead of all at once: the
  * rows go one by one into a {@link RowsOut}, which keeps up to 1,000 in the output and hands more
  * on as a file. camel-sql cannot stream this way from a pool whose connections auto-commit (the
- * driver then ignores the fetch size and reads every row into memory), so the step uses Spring's
- * JdbcTemplate — what camel-sql runs on — directly.
+ * driver then ignores the fetch size and reads every row into memory), so the step runs the
+ * statement on a pooled connection itself.
  */
 final class SqlStatement {
 
@@ -32,27 +29,26 @@ final class SqlStatement {
     /** Output {@code {rows, rowCount, truncated}} for a query, {@code {updated}} otherwise. */
     static Map<String, Object> run(StepCall call, DataSource dataSource, String sql, List<Object> values, int maxRows)
             throws Exception {
-        JdbcTemplate jdbc = new JdbcTemplate(dataSource);
-        TransactionTemplate transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         try (RowsOut rows = new RowsOut(() -> ExecutionFiles.of(call), call.stepId() + ".rows.jsonl")) {
-            Map<String, Object> output = transaction.execute(status -> jdbc.execute(sql, (PreparedStatement ps) -> {
-                ps.setFetchSize(FETCH);
-                ps.setMaxRows(maxRows + 1); // one more tells that there were more
-                if (call.timeout() != null) { // JDBC counts a query timeout in whole seconds
-                    ps.setQueryTimeout((int) Math.max(1, (call.timeout().toMillis() + 999) / 1000));
-                }
-                for (int i = 0; i < values.size(); i++) {
-                    ps.setObject(i + 1, values.get(i));
-                }
-                Map<String, Object> out = new LinkedHashMap<>();
-                if (!ps.execute()) {
-                    out.put("updated", ps.getUpdateCount());
+            Map<String, Object> output = Transactions.run(dataSource, connection -> {
+                try (PreparedStatement ps = connection.prepareStatement(sql)) {
+                    ps.setFetchSize(FETCH);
+                    ps.setMaxRows(maxRows + 1); // one more tells that there were more
+                    if (call.timeout() != null) { // JDBC counts a query timeout in whole seconds
+                        ps.setQueryTimeout((int) Math.max(1, (call.timeout().toMillis() + 999) / 1000));
+                    }
+                    for (int i = 0; i < values.size(); i++) {
+                        ps.setObject(i + 1, values.get(i));
+                    }
+                    Map<String, Object> out = new LinkedHashMap<>();
+                    if (!ps.execute()) {
+                        out.put("updated", ps.getUpdateCount());
+                        return out;
+                    }
+                    out.put("truncated", read(ps.getResultSet(), rows, maxRows));
                     return out;
                 }
-                boolean truncated = read(ps.getResultSet(), rows, maxRows);
-                out.put("truncated", truncated);
-                return out;
-            }));
+            });
             if (output.containsKey("updated")) {
                 return output;
             }
@@ -61,7 +57,7 @@ final class SqlStatement {
             query.put("rowCount", rows.count());
             query.put("truncated", output.get("truncated"));
             return query;
-        } catch (org.springframework.dao.DataAccessException | org.springframework.transaction.TransactionException e) {
+        } catch (java.sql.SQLException e) {
             throw SqlErrors.classify(e);
         }
     }

@@ -213,7 +213,8 @@ class ClusterIT {
         awaitAllEnded(ids);
         Map<String, Long> statuses = statuses(ids);
         System.out.printf("CLUSTER postgres-restart: executions=%d down=3 s statuses=%s%n", ids.size(), statuses);
-        assertThat(statuses).as("none stuck, none failed by the restart").containsOnlyKeys("SUCCESS");
+        assertThat(statuses).as("none stuck, none failed by the restart; errors: %s", errors(ids))
+                .containsOnlyKeys("SUCCESS");
         assertThat(effects(ids).duplicateCompleted()).isZero();
     }
 
@@ -310,6 +311,13 @@ class ClusterIT {
                     .append("\n== ").append(node.nodeId()).append(" log:\n").append(node.logTail(40)).append('\n');
         }
         return out.toString();
+    }
+
+    /** The errors of the step attempts of these executions that failed for good. */
+    private List<Map<String, Object>> errors(List<String> ids) throws Exception {
+        return services.caravanDb().query("select execution_id, step_id, attempt, error_type, error_message"
+                + " from step_runs where execution_id = any(?::uuid[]) and status = 'FAILED'",
+                (Object) ids.toArray(String[]::new));
     }
 
     private Map<String, Long> statuses(List<String> ids) throws Exception {
