@@ -390,17 +390,18 @@ class XlsxStepsTest {
 
     @Test
     void behindTheCheckThePartsParsersNeitherExpandEntitiesNorReadFiles() throws Exception {
+        Path secret = dir.resolve("secret.txt");
+        java.nio.file.Files.writeString(secret, "s3cr3t-marker");
         byte[] xxe = handmade(Map.of("xl/worksheets/sheet1.xml", sheet(
-                "<!DOCTYPE x [<!ENTITY xxe SYSTEM \"file:///etc/hostname\">]>", "&xxe;")
+                "<!DOCTYPE x [<!ENTITY xxe SYSTEM \"" + secret.toUri() + "\">]>", "&xxe;")
                 .getBytes(StandardCharsets.UTF_8)));
         Path file = dir.resolve("xxe-unchecked.xlsx");
         java.nio.file.Files.write(file, xxe);
-        try (Workbook workbook = XlsxRows.workbook(file, false);
+        try (Workbook workbook = XlsxRows.workbook(file, false); // XlsxGuard not asked
                 XlsxRows.Source rows = new XlsxRows.Source(workbook, dir.resolve("none"), workbook.getSheetAt(0),
                         XlsxOptions.of(null, true, null), true)) {
             Object value = rows.hasNext() ? rows.next().get("name") : null;
-            assertThat(String.valueOf(value)).as("no entity expanded").doesNotContain(
-                    java.nio.file.Files.readString(Path.of("/etc/hostname")).trim());
+            assertThat(String.valueOf(value)).as("no entity expanded").doesNotContain("s3cr3t-marker");
         } catch (RuntimeException e) { // refused outright: as good
             assertThat(XlsxRows.failure(e)).contains("refused: an XML part of the workbook declares a DTD or refers to"
                     + " an entity (XXE)").contains("Undeclared general entity \"xxe\"");
