@@ -234,7 +234,7 @@ class WinRmStepsTest {
     void aCommandThatOutlivesTheTimeoutIsTerminated() throws Exception {
         run(ps("'warm up'", null)); // the first client in a JVM spends seconds setting CXF up
         peer.actions.clear();
-        peer.answer = r -> new WinRmTestPeer.Reply("", "", 0, true);
+        peer.answer = r -> new WinRmTestPeer.Reply("", "", 0, true, 0);
         long start = System.nanoTime();
 
         StepException e = failure(ps("Start-Sleep 3600", null), Duration.ofSeconds(2));
@@ -245,7 +245,22 @@ class WinRmStepsTest {
         assertThat(e.retryable()).isTrue();
         assertThat(e.getMessage()).contains("time ran out", "127.0.0.1");
         // the host said "no output yet" again and again; the client asked again until the deadline, then ended it
-        assertThat(peer.actions.stream().filter("Receive"::equals).count()).isGreaterThan(5);
+        assertThat(peer.actions.stream().filter("Receive"::equals).count()).isGreaterThan(2);
+        assertThat(peer.actions.subList(peer.actions.size() - 2, peer.actions.size())).containsExactly("Signal",
+                "Delete");
+    }
+
+    @Test
+    void aCommandThatKeepsWritingPastTheTimeoutIsTerminated() throws Exception {
+        run(ps("'warm up'", null));
+        peer.actions.clear();
+        // 40 pieces of output, one every 200 ms: 8 s of writing against a 2 s timeout
+        peer.answer = r -> new WinRmTestPeer.Reply("x".repeat(40 * 16 * 1024), "", 0, false, 200);
+
+        StepException e = failure(ps("while ($true) { 'x' * 16384 }", null), Duration.ofSeconds(2));
+
+        assertThat(e.type()).isEqualTo("winrm.timeout");
+        assertThat(peer.actions.stream().filter("Receive"::equals).count()).isBetween(3L, 30L);
         assertThat(peer.actions.subList(peer.actions.size() - 2, peer.actions.size())).containsExactly("Signal",
                 "Delete");
     }

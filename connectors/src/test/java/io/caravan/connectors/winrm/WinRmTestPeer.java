@@ -51,10 +51,13 @@ final class WinRmTestPeer implements AutoCloseable {
         }
     }
 
-    /** How the peer answers a command: its output and exit code, or never (operation timeouts). */
-    record Reply(String stdout, String stderr, int exitCode, boolean never) {
+    /**
+     * How the peer answers a command: its output and exit code, or never (operation timeouts);
+     * {@code pause} is how long each Receive answer with output takes, for a command that writes slowly.
+     */
+    record Reply(String stdout, String stderr, int exitCode, boolean never, long pause) {
         static Reply of(String stdout, String stderr, int exitCode) {
-            return new Reply(stdout, stderr, exitCode, false);
+            return new Reply(stdout, stderr, exitCode, false, 0);
         }
     }
 
@@ -174,6 +177,7 @@ final class WinRmTestPeer implements AutoCloseable {
                     + ".microsoft.com/wbem/wsman/1/wsmanfault\" Code=\"2150858793\" Machine=\"peer\"><f:Message>"
                     + "timed out</f:Message></f:WSManFault></s:Detail></s:Fault>"};
         }
+        Thread.sleep(reply.pause());
         StringBuilder body = new StringBuilder("<rsp:ReceiveResponse>");
         int out = Math.min(PIECE, stdout.length - sentOut);
         int err = Math.min(PIECE, stderr.length - sentErr);
