@@ -12,16 +12,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * One stream of a command, stdout or stderr, as {@code ssh.exec} keeps it: the first
+ * One stream of a command, stdout or stderr, as {@code ssh.exec} and {@code winrm.exec} keep it: the first
  * {@link #LIMIT} bytes in memory for the step's output and, once the stream outgrows them, all of
  * it in a local spool file that becomes a file of the execution. The SSH client writes here from
  * its I/O thread as data arrives, so nothing here waits on anything but the local disk. The SSH
  * client closes the stream when the channel ends; {@link #discard} removes the spool file.
  */
-final class OutputCapture extends OutputStream {
+public final class OutputCapture extends OutputStream {
 
     /** Bytes of each stream kept in the output. */
-    static final int LIMIT = 64 * 1024;
+    public static final int LIMIT = 64 * 1024;
 
     private static final int BUFFER = 64 * 1024;
 
@@ -67,23 +67,23 @@ final class OutputCapture extends OutputStream {
     }
 
     /** How many bytes the command wrote. */
-    synchronized long size() {
+    public synchronized long size() {
         return size;
     }
 
     /** Whether the stream outgrew {@link #LIMIT}, so {@link #text} is its beginning only. */
-    synchronized boolean truncated() {
+    public synchronized boolean truncated() {
         return size > LIMIT;
     }
 
     /** The whole stream, once closed, when {@link #truncated}; else null. */
-    synchronized Path spool() throws IOException {
+    public synchronized Path spool() throws IOException {
         close();
         return spool;
     }
 
     /** The text kept (UTF-8): all of it, or its first {@link #LIMIT} bytes cut at a character's start. */
-    synchronized String text() {
+    public synchronized String text() {
         int end = headLength;
         if (truncated() && end > 0) { // drop a character the limit cut in two
             int start = end - 1;
@@ -100,7 +100,7 @@ final class OutputCapture extends OutputStream {
     }
 
     /** The last {@code max} bytes of the stream as text, for an error message. */
-    synchronized String tail(int max) throws IOException {
+    public synchronized String tail(int max) throws IOException {
         if (!truncated()) {
             int from = Math.max(0, headLength - max);
             return decode(ByteBuffer.wrap(head, from, headLength - from));
@@ -118,7 +118,7 @@ final class OutputCapture extends OutputStream {
     }
 
     /** Removes the spool file, if any. */
-    synchronized void discard() throws IOException {
+    public synchronized void discard() throws IOException {
         close();
         if (spool != null) {
             Files.deleteIfExists(spool);
