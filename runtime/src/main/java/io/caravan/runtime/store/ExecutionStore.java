@@ -27,9 +27,12 @@ public final class ExecutionStore {
             + " completed_at = ? where execution_id = (select id from owner) and step_id = ? and attempt = ?";
 
     private final JdbcTemplate jdbc;
+    private final org.springframework.transaction.support.TransactionTemplate transactions;
 
     public ExecutionStore(Database db) {
         this.jdbc = db.jdbc();
+        this.transactions = new org.springframework.transaction.support.TransactionTemplate(
+                new org.springframework.jdbc.datasource.DataSourceTransactionManager(jdbc.getDataSource()));
     }
 
     /** Inserts a QUEUED execution. */
@@ -122,15 +125,17 @@ public final class ExecutionStore {
         // hence two CTEs, the second skipped when the first found one. `ran` and `recovered`
         // are read before the update overwrites them: only an execution that ran before pays
         // for looking up a checkpoint. A job with a concurrency limit is claimed under a
-        // transaction-scoped advisory lock on the job, so two nodes cannot both see one free
-        // slot; a node that cannot take the lock skips it.
-        return jdbc.query("with expired as (select e.id, e.started_at is not null as ran, true as recovered,"
-                + " e.node_id as previous_node, j.current_version as job_current_version"
+        // transaction-scoped advisory lock on the job, so two nodes rarely both see one free
+        // slot; a node that cannot take the lock skips it. Rarely, not never: a statement's
+        // snapshot is taken before the lock, so a claim committed in between is not counted —
+        // withinLimit checks again under the lock, with a snapshot taken after it.
+        Optional<Claim> claimed = jdbc.query("with expired as (select e.id, e.started_at is not null as ran, true as recovered,"
+                + " e.node_id as previous_node, j.current_version as job_current_version, j.concurrency_limit as job_limit"
                 + " from executions e left join jobs j on j.id = e.job_id"
                 + " where e.status = 'RUNNING' and e.lease_expires_at < now() and not (e.job_id = any(?))"
                 + " order by e.lease_expires_at limit 1 for update of e skip locked),"
                 + " queued as (select e.id, e.started_at is not null as ran, false as recovered,"
-                + " e.node_id as previous_node, j.current_version as job_current_version"
+                + " e.node_id as previous_node, j.current_version as job_current_version, j.concurrency_limit as job_limit"
                 + " from executions e left join jobs j on j.id = e.job_id"
                 + " where not exists (select 1 from expired) and e.status = 'QUEUED' and not (e.job_id = any(?))"
                 + " and (j.concurrency_limit is null"
@@ -142,12 +147,39 @@ public final class ExecutionStore {
                 + " update executions e set status = 'RUNNING', node_id = ?, started_at = coalesce(e.started_at, now()),"
                 + " lease_epoch = e.lease_epoch + 1, lease_expires_at = now() + make_interval(secs => ?)"
                 + " from next where e.id = next.id returning e.*, next.ran, next.recovered, next.previous_node,"
-                + " next.job_current_version",
-                (rs, n) -> new Claim(row(rs, n), new Lease(rs.getObject("id", UUID.class), nodeId, rs.getInt("lease_epoch")),
-                        rs.getBoolean("ran"), rs.getBoolean("recovered"), rs.getString("previous_node"),
-                        rs.getObject("job_current_version", Integer.class)),
+                + " next.job_current_version, next.job_limit",
+                (rs, n) -> Map.entry(new Claim(row(rs, n), new Lease(rs.getObject("id", UUID.class), nodeId,
+                        rs.getInt("lease_epoch")), rs.getBoolean("ran"), rs.getBoolean("recovered"),
+                        rs.getString("previous_node"), rs.getObject("job_current_version", Integer.class)),
+                        Optional.ofNullable(rs.getObject("job_limit", Integer.class))),
                 skipJobs.toArray(String[]::new), skipJobs.toArray(String[]::new), nodeId,
-                (double) lease.toMillis() / 1000).stream().findFirst();
+                (double) lease.toMillis() / 1000).stream().findFirst()
+                .filter(c -> c.getValue().isEmpty() || c.getKey().recovered() || withinLimit(c.getKey(), c.getValue().get()))
+                .map(Map.Entry::getKey);
+        return claimed;
+    }
+
+    /**
+     * Whether a fresh claim of a job with a concurrency limit keeps within it, checked under the
+     * job's advisory lock (waited for, so these checks of one job run one after another) with a
+     * snapshot taken once the lock is held: every other claim committed before is counted. Over
+     * the limit, the claim is undone — the execution is QUEUED again as it was — and the
+     * claim that committed first keeps its slot.
+     */
+    private boolean withinLimit(Claim claim, int limit) {
+        String jobId = claim.row().jobId();
+        return Boolean.TRUE.equals(transactions.execute(status -> {
+            jdbc.query("select pg_advisory_xact_lock(hashtext('caravan.job.' || ?))", rs -> { }, jobId);
+            Integer running = jdbc.queryForObject("select count(*)::int from executions where job_id = ?"
+                    + " and status = 'RUNNING'", Integer.class, jobId);
+            if (running != null && running <= limit) {
+                return true;
+            }
+            jdbc.update("update executions set status = 'QUEUED', node_id = null, lease_expires_at = null,"
+                    + " started_at = case when ? then started_at end where id = ? and node_id = ? and lease_epoch = ?",
+                    claim.ranBefore(), claim.lease().executionId(), claim.lease().nodeId(), claim.lease().epoch());
+            return false;
+        }));
     }
 
     /**

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * Files that do not fit in the heap (issue 6): a node started with {@code -Xmx256m} (the
  * harness's {@link NodeProcess}) downloads a generated CSV with http saveAs and streams it
- * CSV → transform → CSV, and CSV → sql batch into a table. The suite runs 50 MB;
+ * CSV → transform → CSV, CSV → transform → XLSX, and CSV → sql batch into a table. The suite runs 50 MB;
  * {@code -Dcaravan.streaming.mb=1024} runs the 1 GB version. Each run prints a {@code STREAMING}
  * line: MB/s over the execution and the node's peak RSS (VmHWM) since it started.
  */
@@ -30,7 +30,10 @@ import org.junit.jupiter.api.TestInstance;
 class StreamingIT {
 
     private static final long MB = Long.getLong("caravan.streaming.mb", 50);
-    private static final int ROW_BYTES = 100;
+    /** About 100 bytes a row; 1 GB as XLSX needs wider rows (a sheet holds 1,048,576): -Dcaravan.streaming.rowBytes=1100. */
+    private static final int ROW_BYTES = Integer.getInteger("caravan.streaming.rowBytes", 100);
+
+    private static final String PAD = ".".repeat(Math.max(8, ROW_BYTES - 60));
 
     private final Cluster cluster = new Cluster("StreamingIT");
     private HttpServer source;
@@ -73,7 +76,7 @@ class StreamingIT {
             line.setLength(0);
             line.append(i).append(",sensor-").append(i % 97).append(',').append(i % 1000).append('.').append(i % 100)
                     .append(",2026-").append(String.format("%02d", 1 + i % 12)).append("-15,")
-                    .append("reading number ").append(i).append(" of the nightly export kept as text........");
+                    .append("reading number ").append(i).append(" of the nightly export kept as text").append(PAD);
             line.setLength(Math.min(line.length(), ROW_BYTES - 1));
             out.write(line.append('\n').toString().getBytes(StandardCharsets.UTF_8));
         }
@@ -109,6 +112,25 @@ class StreamingIT {
         assertThat(kept + context.at("/steps/clean/output/rejectedCount").asLong()).isEqualTo(rows);
         assertThat(context.at("/steps/out/output/rowCount").asLong()).isEqualTo(kept);
         assertThat(kept).isBetween(rows * 9 / 10, rows);
+    }
+
+    @Test
+    void csvThroughTransformIntoXlsx() throws Exception {
+        node.createJob("""
+                {"id": "stream-xlsx", "steps": [
+                  {"id": "fetch", "type": "http", "url": "%s", "saveAs": "readings.csv", "responseTimeout": "PT10M"},
+                  {"id": "parse", "type": "csv.read", "file": "{{ steps.fetch.output.file }}"},
+                  {"id": "clean", "type": "transform", "rows": "{{ steps.parse.output.rows }}",
+                   "columns": {"id": {"type": "integer"}, "sensor": {}, "value": {"type": "number"},
+                               "taken": {"type": "date"}, "note": {}}},
+                  {"id": "report", "type": "xlsx.write", "rows": "{{ steps.clean.output.rows }}", "file": "readings.xlsx",
+                   "sheet": "Readings"}
+                ]}""".formatted(url()));
+        JsonNode end = run("stream-xlsx");
+
+        JsonNode context = cluster.services().object(end.get("context_path").asText());
+        assertThat(context.at("/steps/report/output/rowCount").asLong()).isEqualTo(rows);
+        assertThat(context.at("/steps/report/output/file/size").asLong()).isPositive();
     }
 
     @Test
