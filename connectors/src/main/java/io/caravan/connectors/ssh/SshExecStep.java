@@ -1,7 +1,7 @@
 package io.caravan.connectors.ssh;
 
 import io.caravan.connectors.connections.ConnectionSettings;
-import io.caravan.connectors.files.ExecutionFiles;
+import io.caravan.connectors.remote.OutputCapture;
 import io.caravan.job.expression.Template;
 import io.caravan.job.step.StepCall;
 import io.caravan.job.step.StepException;
@@ -80,27 +80,16 @@ public final class SshExecStep implements StepKind<SshExecConfig> {
             }
             Map<String, Object> output = new LinkedHashMap<>();
             output.put("exit_code", exit.status());
-            stream(output, "stdout", out, call);
-            stream(output, "stderr", err, call);
+            out.into(output, "stdout", call);
+            err.into(output, "stderr", call);
             List<Integer> expected = config.expectedExitCodes() == null ? List.of(0) : config.expectedExitCodes();
             if (exit.status() == null || !expected.contains(exit.status())) {
-                throw new StepException("ssh.exit", ending(exit, expected) + said(output, out, err), false);
+                throw new StepException("ssh.exit", ending(exit, expected) + OutputCapture.said(output, out, err, ERROR_TAIL), false);
             }
             return output;
         } finally {
             out.discard();
             err.discard();
-        }
-    }
-
-    /** A stream in the output: its text, whether it was cut, and the file holding all of it when it was. */
-    private static void stream(Map<String, Object> output, String name, OutputCapture stream, StepCall call)
-            throws Exception {
-        output.put(name, stream.text());
-        output.put(name + "_truncated", stream.truncated());
-        if (stream.truncated()) {
-            output.put(name + "_file", ExecutionFiles.of(call).store(call.stepId() + "." + name + ".txt", name,
-                    "text/plain", true, stream.spool(), null));
         }
     }
 
@@ -116,15 +105,4 @@ public final class SshExecStep implements StepKind<SshExecConfig> {
     }
 
     /** The end of what the command said, stderr first: why it failed is usually there. */
-    private static String said(Map<String, Object> output, OutputCapture out, OutputCapture err) throws Exception {
-        OutputCapture stream = err.size() > 0 ? err : out;
-        if (stream.size() == 0) {
-            return "; it wrote nothing";
-        }
-        String name = stream == err ? "stderr" : "stdout";
-        String tail = stream.tail(ERROR_TAIL).strip();
-        String whole = stream.truncated() ? " (all of it in file " + ((Map<?, ?>) output.get(name + "_file"))
-                .get("filename") + ")" : "";
-        return "; " + name + (stream.size() > ERROR_TAIL ? " ends with" : "") + ": " + tail + whole;
-    }
 }

@@ -3,7 +3,7 @@ package io.caravan.connectors.winrm;
 import io.caravan.connectors.connections.ConnectionSettings;
 import io.caravan.connectors.files.ExecutionFiles;
 import io.caravan.connectors.files.FileNames;
-import io.caravan.connectors.ssh.OutputCapture;
+import io.caravan.connectors.remote.OutputCapture;
 import io.caravan.job.step.StepCall;
 import io.caravan.job.step.StepException;
 import io.caravan.job.step.StepKind;

@@ -1,8 +1,7 @@
 package io.caravan.connectors.winrm;
 
 import io.caravan.connectors.connections.ConnectionSettings;
-import io.caravan.connectors.files.ExecutionFiles;
-import io.caravan.connectors.ssh.OutputCapture;
+import io.caravan.connectors.remote.OutputCapture;
 import io.caravan.job.expression.Template;
 import io.caravan.job.step.StepCall;
 import io.caravan.job.step.StepException;
@@ -92,13 +91,13 @@ public final class WinRmExecStep implements StepKind<WinRmExecConfig> {
             }
             Map<String, Object> output = new LinkedHashMap<>();
             output.put("exit_code", exit);
-            stream(output, "stdout", out, call);
-            stream(output, "stderr", err, call);
+            out.into(output, "stdout", call);
+            err.into(output, "stderr", call);
             List<Integer> expected = config.expectedExitCodes() == null ? List.of(0) : config.expectedExitCodes();
             if (!expected.contains(exit)) {
                 throw new StepException("winrm.exit", "the script exited with " + exit + " (expected "
                         + (expected.size() == 1 ? expected.get(0) : "one of " + expected) + ")"
-                        + said(output, out, err), false);
+                        + OutputCapture.said(output, out, err, ERROR_TAIL), false);
             }
             return output;
         } finally {
@@ -107,27 +106,5 @@ public final class WinRmExecStep implements StepKind<WinRmExecConfig> {
         }
     }
 
-    /** A stream in the output: its text, whether it was cut, and the file holding all of it when it was. */
-    private static void stream(Map<String, Object> output, String name, OutputCapture stream, StepCall call)
-            throws Exception {
-        output.put(name, stream.text());
-        output.put(name + "_truncated", stream.truncated());
-        if (stream.truncated()) {
-            output.put(name + "_file", ExecutionFiles.of(call).store(call.stepId() + "." + name + ".txt", name,
-                    "text/plain", true, stream.spool(), null));
-        }
-    }
-
     /** The end of what the script said, stderr first: why it failed is usually there. */
-    private static String said(Map<String, Object> output, OutputCapture out, OutputCapture err) throws Exception {
-        OutputCapture stream = err.size() > 0 ? err : out;
-        if (stream.size() == 0) {
-            return "; it wrote nothing";
-        }
-        String name = stream == err ? "stderr" : "stdout";
-        String tail = stream.tail(ERROR_TAIL).strip();
-        String whole = stream.truncated() ? " (all of it in file " + ((Map<?, ?>) output.get(name + "_file"))
-                .get("filename") + ")" : "";
-        return "; " + name + (stream.size() > ERROR_TAIL ? " ends with" : "") + ": " + tail + whole;
-    }
 }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.caravan.connectors.TestCall;
+import io.caravan.connectors.TimedCall;
+import io.caravan.connectors.remote.OutputCapture;
 import io.caravan.connectors.TestStore;
 import io.caravan.connectors.connections.ConnectionSettings;
 import io.caravan.connectors.files.ExecutionFiles;
@@ -15,7 +17,6 @@ import io.caravan.job.execution.ExecutionListener;
 import io.caravan.job.execution.StepStatus;
 import io.caravan.job.expression.Expressions;
 import io.caravan.job.model.JobDefinition;
-import io.caravan.job.step.StepCall;
 import io.caravan.job.step.StepException;
 import io.caravan.job.step.StepKinds;
 import io.caravan.job.validation.JobValidator;
@@ -38,8 +39,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.apache.camel.CamelContext;
-import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -85,41 +84,18 @@ class SshStepsTest {
         store.camel().getRegistry().bind(ConnectionSettings.bean(settings.name()), settings);
     }
 
-    /** A call with the step's timeout set, as the compiled step gives it. */
-    private record Timed(StepCall call, Duration timeout) implements StepCall {
-        @Override
-        public CamelContext camel() {
-            return call.camel();
-        }
-
-        @Override
-        public ProducerTemplate producer() {
-            return call.producer();
-        }
-
-        @Override
-        public ExecutionContext execution() {
-            return call.execution();
-        }
-
-        @Override
-        public String stepId() {
-            return call.stepId();
-        }
-    }
-
     private static SshExecConfig command(String connection, String command) {
         return new SshExecConfig(connection, command, null, null, null, null);
     }
 
     @SuppressWarnings("unchecked")
     private Map<String, Object> run(SshExecConfig config) throws Exception {
-        return (Map<String, Object>) exec.run(config, new Timed(call, Duration.ofSeconds(60)));
+        return (Map<String, Object>) exec.run(config, new TimedCall(call, Duration.ofSeconds(60)));
     }
 
     @SuppressWarnings("unchecked")
     private Map<String, Object> run(SshCopyConfig config) throws Exception {
-        return (Map<String, Object>) copy.run(config, new Timed(call, Duration.ofSeconds(60)));
+        return (Map<String, Object>) copy.run(config, new TimedCall(call, Duration.ofSeconds(60)));
     }
 
     private StepException failure(SshExecConfig config) {
@@ -300,7 +276,7 @@ class SshStepsTest {
     void aCommandOverItsTimeIsStoppedAndFailsRetryably() {
         long t0 = System.nanoTime();
         Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> exec.run(
-                command("app-host", "sleep 30"), new Timed(call, Duration.ofSeconds(2))));
+                command("app-host", "sleep 30"), new TimedCall(call, Duration.ofSeconds(2))));
 
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(15));
         assertThat(thrown).isInstanceOfSatisfying(StepException.class, e -> {

@@ -4,11 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.caravan.connectors.TestCall;
+import io.caravan.connectors.TimedCall;
 import io.caravan.connectors.TestStore;
 import io.caravan.connectors.connections.ConnectionSettings;
 import io.caravan.connectors.files.ExecutionFiles;
-import io.caravan.job.execution.ExecutionContext;
-import io.caravan.job.step.StepCall;
 import io.caravan.job.step.StepException;
 import io.caravan.job.validation.Problems;
 import java.io.ByteArrayOutputStream;
@@ -30,8 +29,6 @@ import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.apache.camel.CamelContext;
-import org.apache.camel.ProducerTemplate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -86,36 +83,13 @@ class WinRmStepsTest {
         store.camel().getRegistry().bind(ConnectionSettings.bean(settings.name()), settings);
     }
 
-    /** A call with the step's timeout set, as the compiled step gives it. */
-    private record Timed(StepCall call, Duration timeout) implements StepCall {
-        @Override
-        public CamelContext camel() {
-            return call.camel();
-        }
-
-        @Override
-        public ProducerTemplate producer() {
-            return call.producer();
-        }
-
-        @Override
-        public ExecutionContext execution() {
-            return call.execution();
-        }
-
-        @Override
-        public String stepId() {
-            return call.stepId();
-        }
-    }
-
     private static WinRmExecConfig ps(String script, Map<String, Object> env) {
         return new WinRmExecConfig("win-host", script, null, env, null, null);
     }
 
     @SuppressWarnings("unchecked")
     private Map<String, Object> run(WinRmExecConfig config, Duration timeout) throws Exception {
-        return (Map<String, Object>) exec.run(config, new Timed(call, timeout));
+        return (Map<String, Object>) exec.run(config, new TimedCall(call, timeout));
     }
 
     private Map<String, Object> run(WinRmExecConfig config) throws Exception {
@@ -359,7 +333,7 @@ class WinRmStepsTest {
 
         @SuppressWarnings("unchecked")
         Map<String, Object> output = (Map<String, Object>) copy.run(new WinRmCopyConfig("win-host", "data.bin",
-                "C:\\in\\o'brien\\"), new Timed(call, Duration.ofSeconds(60)));
+                "C:\\in\\o'brien\\"), new TimedCall(call, Duration.ofSeconds(60)));
 
         assertThat(written.toByteArray()).isEqualTo(bytes);
         assertThat(output).containsEntry("remote", "C:\\in\\o'brien\\data.bin").containsEntry("size", 10_000L)
@@ -381,7 +355,7 @@ class WinRmStepsTest {
         peer.answer = disk(new ByteArrayOutputStream(), seen, b -> "0000");
 
         Throwable thrown = catchThrowable(() -> copy.run(new WinRmCopyConfig("win-host", "empty.txt",
-                "C:\\in\\empty.txt"), new Timed(call, Duration.ofSeconds(60))));
+                "C:\\in\\empty.txt"), new TimedCall(call, Duration.ofSeconds(60))));
 
         assertThat(seen.get(0)).isEqualTo("Create C:\\in\\empty.txt");
         assertThat(thrown).isInstanceOf(StepException.class).hasMessageContaining("SHA-256 of C:\\in\\empty.txt")
@@ -392,9 +366,9 @@ class WinRmStepsTest {
     @Test
     void copyRefusesAMissingFileAndABadPathBeforeConnecting() {
         Throwable missing = catchThrowable(() -> copy.run(new WinRmCopyConfig("win-host", "nope.csv", "C:\\in\\"),
-                new Timed(call, Duration.ofSeconds(60))));
+                new TimedCall(call, Duration.ofSeconds(60))));
         Throwable climbing = catchThrowable(() -> copy.run(new WinRmCopyConfig("win-host", "nope.csv",
-                "C:\\in\\..\\Windows\\x.dll"), new Timed(call, Duration.ofSeconds(60))));
+                "C:\\in\\..\\Windows\\x.dll"), new TimedCall(call, Duration.ofSeconds(60))));
 
         assertThat(((StepException) missing).type()).isEqualTo("file");
         assertThat(missing).hasMessageContaining("nope.csv");

@@ -1,5 +1,15 @@
 package io.caravan.connectors.xlsx;
 
+import static io.caravan.connectors.xlsx.HandmadeWorkbooks.CONTENT_TYPES;
+import static io.caravan.connectors.xlsx.HandmadeWorkbooks.WORKBOOK;
+import static io.caravan.connectors.xlsx.HandmadeWorkbooks.WORKBOOK_RELS;
+import static io.caravan.connectors.xlsx.HandmadeWorkbooks.XML;
+import static io.caravan.connectors.xlsx.HandmadeWorkbooks.bomb;
+import static io.caravan.connectors.xlsx.HandmadeWorkbooks.declareSmall;
+import static io.caravan.connectors.xlsx.HandmadeWorkbooks.handmade;
+import static io.caravan.connectors.xlsx.HandmadeWorkbooks.inline;
+import static io.caravan.connectors.xlsx.HandmadeWorkbooks.sheet;
+import static io.caravan.connectors.xlsx.HandmadeWorkbooks.sheetOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -35,7 +45,6 @@ import org.apache.poi.ss.usermodel.FormulaError;
 import org.apache.poi.ss.usermodel.Row;
 import org.apache.poi.ss.usermodel.Sheet;
 import org.apache.poi.ss.usermodel.Workbook;
-import org.apache.poi.xssf.streaming.SXSSFWorkbook;
 import org.apache.poi.xssf.usermodel.XSSFWorkbook;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -435,9 +444,9 @@ class XlsxStepsTest {
         System.arraycopy(new byte[] {(byte) 0xD0, (byte) 0xCF, 0x11, (byte) 0xE0, (byte) 0xA1, (byte) 0xB1, 0x1A,
             (byte) 0xE1}, 0, ole2, 0, 8);
         put("old.xls", ole2);
-        put("twice.xlsx", handmade(Map.of("xl/worksheets/sheet1.xml", rows(
+        put("twice.xlsx", handmade(Map.of("xl/worksheets/sheet1.xml", sheetOf(
                 "<row r=\"1\">" + inline("A1", "name") + inline("B1", "name") + "</row>"))));
-        put("wide.xlsx", handmade(Map.of("xl/worksheets/sheet1.xml", rows(
+        put("wide.xlsx", handmade(Map.of("xl/worksheets/sheet1.xml", sheetOf(
                 "<row r=\"1\">" + inline("A1", "name") + "</row><row r=\"2\">" + inline("A2", "Ann")
                 + inline("D2", "stray") + "</row>"))));
 
@@ -616,106 +625,4 @@ class XlsxStepsTest {
         }
     }
 
-    private static final String XML = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n";
-    private static final String MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
-    private static final String CONTENT_TYPES = "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/"
-            + "content-types\"><Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package."
-            + "relationships+xml\"/><Default Extension=\"xml\" ContentType=\"application/xml\"/><Override PartName="
-            + "\"/xl/workbook.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet."
-            + "main+xml\"/><Override PartName=\"/xl/worksheets/sheet1.xml\" ContentType=\"application/vnd."
-            + "openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/></Types>";
-    private static final String RELS = "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/"
-            + "relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/"
-            + "2006/relationships/officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>";
-    private static final String WORKBOOK = "<workbook xmlns=\"" + MAIN + "\" xmlns:r=\"http://schemas.openxmlformats"
-            + ".org/officeDocument/2006/relationships\"><sheets><sheet name=\"Sheet1\" sheetId=\"1\" r:id=\"rId1\"/>"
-            + "</sheets></workbook>";
-    private static final String WORKBOOK_RELS = "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/"
-            + "2006/relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/"
-            + "2006/relationships/worksheet\" Target=\"worksheets/sheet1.xml\"/></Relationships>";
-
-    /** A one-column sheet: header 'name', one row holding {@code value} (raw XML) as inline text. */
-    private static String sheet(String doctype, String value) {
-        return XML + doctype + "<worksheet xmlns=\"" + MAIN + "\"><sheetData>"
-                + "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>name</t></is></c></row>"
-                + "<row r=\"2\"><c r=\"A2\" t=\"inlineStr\"><is><t>" + value + "</t></is></c></row>"
-                + "</sheetData></worksheet>";
-    }
-
-    private static String inline(String cell, String text) {
-        return "<c r=\"" + cell + "\" t=\"inlineStr\"><is><t>" + text + "</t></is></c>";
-    }
-
-    /** A sheet of these rows (raw XML). */
-    private static byte[] rows(String rows) {
-        return (XML + "<worksheet xmlns=\"" + MAIN + "\"><sheetData>" + rows + "</sheetData></worksheet>")
-                .getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** A minimal workbook zipped here, with some parts replaced. */
-    private static byte[] handmade(Map<String, byte[]> replaced) throws Exception {
-        Map<String, byte[]> parts = new LinkedHashMap<>();
-        parts.put("[Content_Types].xml", (XML + CONTENT_TYPES).getBytes(StandardCharsets.UTF_8));
-        parts.put("_rels/.rels", (XML + RELS).getBytes(StandardCharsets.UTF_8));
-        parts.put("xl/workbook.xml", (XML + WORKBOOK).getBytes(StandardCharsets.UTF_8));
-        parts.put("xl/_rels/workbook.xml.rels", (XML + WORKBOOK_RELS).getBytes(StandardCharsets.UTF_8));
-        parts.put("xl/worksheets/sheet1.xml", sheet("", "Ann").getBytes(StandardCharsets.UTF_8));
-        parts.putAll(replaced);
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(bytes)) {
-            for (Map.Entry<String, byte[]> part : parts.entrySet()) {
-                zip.putNextEntry(new java.util.zip.ZipEntry(part.getKey()));
-                zip.write(part.getValue());
-                zip.closeEntry();
-            }
-        }
-        return bytes.toByteArray();
-    }
-
-    /** A workbook whose sheet is {@code megabytes} MB of whitespace between two rows: over 1000 times its size zipped. */
-    private static byte[] bomb(int megabytes) throws Exception {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(bytes)) {
-            zip.setLevel(9);
-            for (String name : List.of("[Content_Types].xml", "_rels/.rels", "xl/workbook.xml",
-                    "xl/_rels/workbook.xml.rels")) {
-                zip.putNextEntry(new java.util.zip.ZipEntry(name));
-                zip.write((XML + switch (name) {
-                    case "[Content_Types].xml" -> CONTENT_TYPES;
-                    case "_rels/.rels" -> RELS;
-                    case "xl/workbook.xml" -> WORKBOOK;
-                    default -> WORKBOOK_RELS;
-                }).getBytes(StandardCharsets.UTF_8));
-                zip.closeEntry();
-            }
-            zip.putNextEntry(new java.util.zip.ZipEntry("xl/worksheets/sheet1.xml"));
-            String sheet = sheet("", "Ann");
-            int middle = sheet.indexOf("<row r=\"2\"");
-            zip.write(sheet.substring(0, middle).getBytes(StandardCharsets.UTF_8));
-            byte[] spaces = " ".repeat(1 << 20).getBytes(StandardCharsets.US_ASCII);
-            for (int i = 0; i < megabytes; i++) {
-                zip.write(spaces);
-            }
-            zip.write(sheet.substring(middle).getBytes(StandardCharsets.UTF_8));
-            zip.closeEntry();
-        }
-        return bytes.toByteArray();
-    }
-
-    /** The zip with the central directory declaring {@code name} no larger than it is compressed. */
-    private static byte[] declareSmall(byte[] zip, String name) {
-        byte[] out = zip.clone();
-        byte[] wanted = name.getBytes(StandardCharsets.UTF_8);
-        for (int i = 0; i + 46 < out.length; i++) {
-            if (out[i] == 'P' && out[i + 1] == 'K' && out[i + 2] == 1 && out[i + 3] == 2) {
-                int nameLength = (out[i + 28] & 0xFF) | (out[i + 29] & 0xFF) << 8;
-                String entry = new String(out, i + 46, nameLength, StandardCharsets.UTF_8);
-                if (entry.equals(new String(wanted, StandardCharsets.UTF_8))) {
-                    System.arraycopy(out, i + 20, out, i + 24, 4); // uncompressed size := compressed size
-                    return out;
-                }
-            }
-        }
-        throw new IllegalStateException(name + " not in the central directory");
-    }
 }

@@ -1,4 +1,4 @@
-package io.caravan.connectors.ssh;
+package io.caravan.connectors.remote;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -133,5 +133,30 @@ public final class OutputCapture extends OutputStream {
         } catch (java.nio.charset.CharacterCodingException e) {
             throw new IllegalStateException("a replacing decoder does not throw", e);
         }
+    }
+
+    /** Puts this stream into a step's output: its text, whether it was cut, and the file holding all of it when it was. */
+    public void into(java.util.Map<String, Object> output, String name, io.caravan.job.step.StepCall call)
+            throws Exception {
+        output.put(name, text());
+        output.put(name + "_truncated", truncated());
+        if (truncated()) {
+            output.put(name + "_file", io.caravan.connectors.files.ExecutionFiles.of(call).store(call.stepId() + "."
+                    + name + ".txt", name, "text/plain", true, spool(), null));
+        }
+    }
+
+    /** The end of what a command said, for its failure: stderr first, since why it failed is usually there. */
+    public static String said(java.util.Map<String, Object> output, OutputCapture out, OutputCapture err, int most)
+            throws IOException {
+        OutputCapture stream = err.size() > 0 ? err : out;
+        if (stream.size() == 0) {
+            return "; it wrote nothing";
+        }
+        String name = stream == err ? "stderr" : "stdout";
+        String tail = stream.tail(most).strip();
+        String whole = stream.truncated() ? " (all of it in file " + ((java.util.Map<?, ?>) output.get(name + "_file"))
+                .get("filename") + ")" : "";
+        return "; " + name + (stream.size() > most ? " ends with" : "") + ": " + tail + whole;
     }
 }
