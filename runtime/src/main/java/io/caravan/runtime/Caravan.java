@@ -170,12 +170,12 @@ public final class Caravan implements AutoCloseable {
             EmbeddedDatabase pg = EmbeddedDatabase.start(config.dataDir().resolve("postgres"));
             resources.push(pg);
             dbUrl = pg.jdbcUrl(EmbeddedDatabase.CARAVAN_DB);
-            var pool = Database.pool("caravan-local", pg.jdbcUrl(EmbeddedDatabase.LOCAL_DB), "postgres", "postgres", 8);
+            var pool = Database.stepPool("caravan-local", pg.jdbcUrl(EmbeddedDatabase.LOCAL_DB), "postgres", "postgres", 8);
             resources.push(pool);
             local = pool;
         } else if (config.localDbUrl() != null) {
             // with an external database there is no embedded `local` one; this names its stand-in
-            var pool = Database.pool("caravan-local", config.localDbUrl(), config.dbUser(), config.dbPassword(), 8);
+            var pool = Database.stepPool("caravan-local", config.localDbUrl(), config.dbUser(), config.dbPassword(), 8);
             resources.push(pool);
             local = pool;
         }

@@ -16,11 +16,15 @@ import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.file.virtualfs.VirtualFileSystemFactory;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
+import org.apache.sshd.server.shell.ProcessShellFactory;
 import org.apache.sshd.sftp.server.SftpSubsystemFactory;
 
 /**
  * A real SFTP server in this JVM (Apache MINA SSHD) serving a temporary directory: user
- * {@link #USER} logs in with {@link #PASSWORD} or with the key pair {@link #clientKey()}.
+ * {@link #USER} logs in with {@link #PASSWORD} or with the key pair {@link #clientKey()}. It runs
+ * commands too, as real processes through {@code /bin/sh -c} (as OpenSSH does through the login
+ * shell), with {@link #bin()} first on their PATH: a test puts there what a real host has and this
+ * one must not run for real (a {@code sudo}).
  */
 public final class SftpServer implements AutoCloseable {
 
@@ -54,6 +58,11 @@ public final class SftpServer implements AutoCloseable {
         server.setPasswordAuthenticator((user, password, session) -> USER.equals(user) && PASSWORD.equals(password));
         server.setPublickeyAuthenticator((user, key, session) -> USER.equals(user) && KeyUtils.compareKeys(key, clientKey.getPublic()));
         server.setSubsystemFactories(List.of(new SftpSubsystemFactory()));
+        Path bin = Files.createDirectories(root.resolve("bin"));
+        server.setCommandFactory((channel, command) -> {
+            String line = "PATH='" + bin + "':\"$PATH\"; " + command;
+            return new ProcessShellFactory(line, "/bin/sh", "-c", line).createShell(channel); // runs sh -c line
+        });
         Path files = Files.createDirectories(root.resolve("files"));
         server.setFileSystemFactory(new VirtualFileSystemFactory(files));
         server.start();
@@ -65,6 +74,11 @@ public final class SftpServer implements AutoCloseable {
     /** The directory the server shows as {@code /}. */
     public Path files() {
         return root.resolve("files");
+    }
+
+    /** The directory first on the PATH of commands the server runs. */
+    public Path bin() {
+        return root.resolve("bin");
     }
 
     public int port() {
@@ -85,7 +99,12 @@ public final class SftpServer implements AutoCloseable {
 
     /** The body of {@code POST /api/v1/connections} for an {@code sftp} connection to this server. */
     public Map<String, Object> connection(String name, Map<String, String> secrets) {
-        return Map.of("name", name, "type", "sftp",
+        return connection(name, "sftp", secrets);
+    }
+
+    /** As {@link #connection(String, Map)}, of another type ({@code ssh}: this server runs commands too). */
+    public Map<String, Object> connection(String name, String type, Map<String, String> secrets) {
+        return Map.of("name", name, "type", type,
                 "config", Map.of("host", "127.0.0.1", "port", port(), "username", USER, "knownHosts", knownHosts),
                 "secrets", secrets);
     }

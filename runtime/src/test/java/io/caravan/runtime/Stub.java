@@ -59,6 +59,11 @@ final class Stub implements AutoCloseable {
         server.start();
     }
 
+    /** Adds an answer of the test's own: {@code handler} answers calls under {@code path}. */
+    void on(String path, com.sun.net.httpserver.HttpHandler handler) {
+        server.createContext(path, handler);
+    }
+
     String url(String path) {
         return "http://127.0.0.1:" + server.getAddress().getPort() + path;
     }
@@ -80,7 +85,7 @@ final class Stub implements AutoCloseable {
         return arrived.computeIfAbsent(name, n -> new CountDownLatch(1));
     }
 
-    private static void reply(HttpExchange ex, int status, String body) throws IOException {
+    static void reply(HttpExchange ex, int status, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().add("Content-Type", "application/json");
         ex.sendResponseHeaders(status, bytes.length);

@@ -2,6 +2,7 @@ package io.caravan.connectors.connections;
 
 import io.caravan.job.step.StepCall;
 import io.caravan.job.step.StepException;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -18,20 +19,20 @@ public record ConnectionSettings(String name, String type, Map<String, Object> c
     }
 
     /**
-     * The connection named {@code name}, which must be of {@code type}.
+     * The connection named {@code name}, which must be of one of {@code types}.
      *
      * @throws StepException (type {@code connection}) when there is none of that name and type
      */
-    public static ConnectionSettings of(StepCall call, String name, String type) throws StepException {
+    public static ConnectionSettings of(StepCall call, String name, String... types) throws StepException {
         ConnectionSettings settings = name == null ? null
                 : call.camel().getRegistry().lookupByNameAndType(bean(name), ConnectionSettings.class);
         if (settings == null) {
             throw new StepException("connection", "unknown connection '" + name + "' (PUT /api/v1/connections/" + name
                     + ")", false);
         }
-        if (!settings.type().equals(type)) {
+        if (!List.of(types).contains(settings.type())) {
             throw new StepException("connection", "connection '" + name + "' is of type " + settings.type()
-                    + "; this step needs one of type " + type, false);
+                    + "; this step needs one of type " + String.join(" or ", types), false);
         }
         return settings;
     }

@@ -7,7 +7,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 /** Config of an {@code sftp.delete} step: a {@code path}, or a {@code directory} and {@code include}. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SftpDeleteConfig(
-        @JsonProperty(required = true) @JsonPropertyDescription("Name of an sftp connection.") String connection,
+        @JsonProperty(required = true) @JsonPropertyDescription("Name of an sftp connection, or an ssh one (its host's SFTP).")
+        String connection,
         @JsonPropertyDescription("One remote file to delete; or give directory and include instead.") String path,
         @JsonPropertyDescription("Remote directory whose files that include selects are deleted.") String directory,
         @JsonPropertyDescription("Glob of the files to delete in directory: * and ? within a name, ** across"

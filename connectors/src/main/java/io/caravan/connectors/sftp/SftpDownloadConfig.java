@@ -7,7 +7,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 /** Config of an {@code sftp.download} step. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SftpDownloadConfig(
-        @JsonProperty(required = true) @JsonPropertyDescription("Name of an sftp connection.") String connection,
+        @JsonProperty(required = true) @JsonPropertyDescription("Name of an sftp connection, or an ssh one (its host's SFTP).")
+        String connection,
         @JsonProperty(required = true)
         @JsonPropertyDescription("Remote file or directory to download, e.g. '/var/log/maint/'; '..' is refused.")
         String from,

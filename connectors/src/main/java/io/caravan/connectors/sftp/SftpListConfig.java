@@ -7,7 +7,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 /** Config of an {@code sftp.list} step. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SftpListConfig(
-        @JsonProperty(required = true) @JsonPropertyDescription("Name of an sftp connection.") String connection,
+        @JsonProperty(required = true) @JsonPropertyDescription("Name of an sftp connection, or an ssh one (its host's SFTP).")
+        String connection,
         @JsonProperty(required = true)
         @JsonPropertyDescription("Remote directory to list, e.g. '/inbox'; '..' is refused.") String directory,
         @JsonPropertyDescription("Glob of the entries to list: * and ? within a name, ** across directories, e.g."

@@ -75,11 +75,12 @@ final class SftpSession implements AutoCloseable {
     /**
      * A session to the connection named {@code connection}; nothing is sent until the first call.
      *
-     * @throws StepException (type {@code connection}) when there is no such sftp connection or it
+     * @throws StepException (type {@code connection}) when there is no such sftp (or ssh) connection or it
      *     lacks a host or username
      */
     static SftpSession open(StepCall call, String connection) throws StepException {
-        ConnectionSettings settings = ConnectionSettings.of(call, connection, "sftp");
+        // an ssh host serves SFTP with the same login, so a job reaches both through one connection
+        ConnectionSettings settings = ConnectionSettings.of(call, connection, "sftp", "ssh");
         String host = settings.text("host");
         String username = settings.text("username");
         if (host == null || host.isBlank() || username == null || username.isBlank()) {

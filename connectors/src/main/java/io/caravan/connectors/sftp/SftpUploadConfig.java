@@ -7,7 +7,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 /** Config of an {@code sftp.upload} step. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SftpUploadConfig(
-        @JsonProperty(required = true) @JsonPropertyDescription("Name of an sftp connection.") String connection,
+        @JsonProperty(required = true) @JsonPropertyDescription("Name of an sftp connection, or an ssh one (its host's SFTP).")
+        String connection,
         @JsonProperty(required = true)
         @JsonPropertyDescription("The file or files to upload: a step's output.file or output.files, trigger.file, an"
                 + " entry of files, or the name of a file of this execution; or a list of these.")

@@ -84,7 +84,7 @@ public final class ConnectionRegistry implements AutoCloseable {
         if (ConnectionKind.JDBC.type().equals(c.type())) {
             HikariDataSource pool;
             try {
-                pool = Database.pool("connection-" + c.name(), (String) c.config().get("url"),
+                pool = Database.stepPool("connection-" + c.name(), (String) c.config().get("url"),
                         (String) c.config().get("username"), c.secrets().get("password"), 4);
             } catch (RuntimeException e) { // a database that is not there: steps on it fail until it is
                 LOG.warn("connection {}: cannot open a pool: {}", c.name(), e.getMessage());

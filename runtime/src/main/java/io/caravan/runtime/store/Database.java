@@ -74,12 +74,32 @@ public final class Database implements AutoCloseable {
         return pool(name, url, user, password, size, null);
     }
 
+    /**
+     * A pool for jobs' sql steps. On PostgreSQL their text parameters go untyped
+     * ({@code stringtype=unspecified}, unless the URL says otherwise): the server converts them to
+     * the type the statement needs, so a CSV's {@code "3"} loads into an integer column as it does
+     * in psql, instead of failing with "column is of type integer but expression is of type
+     * character varying".
+     */
+    public static HikariDataSource stepPool(String name, String url, String user, String password, int size) {
+        HikariConfig config = config(name, url, user, password, size);
+        if (url != null && url.startsWith("jdbc:postgresql:")) {
+            config.addDataSourceProperty("stringtype", "unspecified"); // a stringtype in the URL wins
+        }
+        return new HikariDataSource(config);
+    }
+
     private static HikariDataSource pool(String name, String url, String user, String password, int size,
             String applicationName) {
-        HikariConfig config = new HikariConfig();
+        HikariConfig config = config(name, url, user, password, size);
         if (applicationName != null) {
             config.addDataSourceProperty("ApplicationName", applicationName);
         }
+        return new HikariDataSource(config);
+    }
+
+    private static HikariConfig config(String name, String url, String user, String password, int size) {
+        HikariConfig config = new HikariConfig();
         config.setPoolName(name);
         config.setJdbcUrl(url);
         config.setUsername(user);
@@ -87,7 +107,7 @@ public final class Database implements AutoCloseable {
         config.setMaximumPoolSize(size);
         config.setMinimumIdle(Math.min(2, size));
         config.setConnectionTimeout(10_000); // a database that is not there fails a start in seconds, not 30 s
-        return new HikariDataSource(config);
+        return config;
     }
 
     /** The pool itself, for libraries that keep their own tables (bucket4j). */
