@@ -46,7 +46,8 @@ public sealed interface TriggerSpec {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Sftp(
             @JsonProperty(required = true) @JsonPropertyDescription("Name of an sftp connection.") String connection,
-            @JsonProperty(required = true) @JsonPropertyDescription("Directory to watch.") String directory,
+            @JsonProperty(required = true) @JsonPropertyDescription("Directory to watch: '/inbox' from the server's root, 'inbox' under"
+                    + " the login directory, as in sftp steps.") String directory,
             @JsonPropertyDescription("Glob of file names to take.") String include,
             @JsonPropertyDescription("Whether to look into subdirectories too; default false.") Boolean recursive,
             @JsonPropertyDescription("What to do with a file once taken: move, delete or keep.") String after,

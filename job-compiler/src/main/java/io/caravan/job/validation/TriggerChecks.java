@@ -33,10 +33,33 @@ final class TriggerChecks {
             } else if ("webhook".equals(trigger.path("type").asText())) {
                 webhook(trigger, stepIds, problems.at("[" + i + "]"));
             } else if ("sftp".equals(trigger.path("type").asText())) {
-                JsonNode after = trigger.get("after");
-                if (after != null && after.isTextual() && !Set.of("move", "delete", "keep").contains(after.asText())) {
-                    problems.at("[" + i + "]").add(".after", "must be move, delete or keep, got '" + after.asText() + "'");
-                }
+                sftp(trigger, problems.at("[" + i + "]"));
+            }
+        }
+    }
+
+    /**
+     * The directory, glob and move target become parts of a Camel endpoint URI and of remote
+     * paths: characters that would end a URI part and add options ({@code ? & #}), control
+     * characters and {@code ..} segments are refused rather than escaped.
+     */
+    private static void sftp(JsonNode sftp, Problems at) {
+        JsonNode after = sftp.get("after");
+        if (after != null && after.isTextual() && !Set.of("move", "delete", "keep").contains(after.asText())) {
+            at.add(".after", "must be move, delete or keep, got '" + after.asText() + "'");
+        }
+        for (String field : new String[] {"directory", "include", "moveTo"}) {
+            JsonNode value = sftp.get(field);
+            if (value == null || !value.isTextual()) {
+                continue;
+            }
+            String text = value.asText();
+            if (text.chars().anyMatch(c -> c == '?' && !field.equals("include") || c == '&' || c == '#' || c < 0x20
+                    || c == 0x7f)) {
+                at.add("." + field, "must not hold " + (field.equals("include") ? "" : "?, ") + "&, # or control"
+                        + " characters, got '" + text.replaceAll("\\p{Cntrl}", "?") + "'");
+            } else if (java.util.Arrays.asList(text.split("[/\\\\]")).contains("..")) {
+                at.add("." + field, "must not climb with '..', got '" + text + "'");
             }
         }
     }

@@ -105,8 +105,10 @@ public final class FileDrops implements JobTriggers {
         ConnectionStore.Connection c = connections.open(trigger.connection())
                 .orElseThrow(() -> new IllegalStateException("no connection '" + trigger.connection() + "'"));
         Object port = c.config().getOrDefault("port", 22);
-        String directory = trigger.directory().startsWith("/") ? trigger.directory() : "/" + trigger.directory();
-        String uri = "sftp://" + c.config().get("host") + ":" + port + directory
+        // Camel reads sftp://host/dir as "dir" under the login directory and sftp://host//dir as "/dir":
+        // the directory goes in as written, so "/inbox" is absolute here as in sftp steps and in
+        // FileDisposal's move, and "inbox" is under the login directory in all three
+        String uri = "sftp://" + c.config().get("host") + ":" + port + "/" + trigger.directory()
                 + "?username=" + c.config().get("username")
                 + (trigger.include() == null ? "" : "&antInclude=" + trigger.include())
                 + "&recursive=" + Boolean.TRUE.equals(trigger.recursive())
