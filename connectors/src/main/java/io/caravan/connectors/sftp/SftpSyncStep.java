@@ -359,7 +359,7 @@ public final class SftpSyncStep implements StepKind<SftpSyncConfig> {
     }
 
     /** What a run did: the lists capped at {@link #LISTED}, the counts exact. */
-    private static final class Outcome {
+    static final class Outcome {
 
         private final List<Map<String, Object>> copied = new ArrayList<>();
         private final List<String> deleted = new ArrayList<>();

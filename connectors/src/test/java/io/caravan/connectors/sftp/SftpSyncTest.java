@@ -339,6 +339,32 @@ class SftpSyncTest {
     }
 
     @Test
+    void theOutputListsAtMostAThousandOfEachWhileTheCountsStayExact() {
+        SftpSyncStep.Outcome outcome = new SftpSyncStep.Outcome();
+        for (int i = 0; i < 1001; i++) {
+            outcome.copied("/r/" + i, "k/" + i, 2);
+        }
+        outcome.deleted("k/gone");
+        Map<String, Object> output = outcome.toMap();
+
+        assertThat(maps(output.get("copied"))).hasSize(SftpSyncStep.LISTED).last()
+                .isEqualTo(Map.of("path", "/r/999", "key", "k/999", "size", 2L));
+        assertThat(output).containsEntry("copiedCount", 1001).containsEntry("bytes", 2002L)
+                .containsEntry("deleted", List.of("k/gone")).containsEntry("deletedCount", 1)
+                .containsEntry("truncated", true);
+        assertThat(new SftpSyncStep.Outcome().toMap()).containsEntry("truncated", false);
+    }
+
+    @Test
+    void mtimeMetadataIsReadInWholeOrFractionalSecondsAndAnythingElseCountsAsNone() {
+        assertThat(SftpSyncStep.seconds("1735787045")).isEqualTo(1735787045L);
+        assertThat(SftpSyncStep.seconds(" 1735787045.999999999 ")).isEqualTo(1735787045L);
+        assertThat(SftpSyncStep.seconds("yesterday")).isNull();
+        assertThat(SftpSyncStep.seconds("")).isNull();
+        assertThat(SftpSyncStep.seconds("1e400")).isNull();
+    }
+
+    @Test
     void aWrongPasswordFailsWithoutRetryAndWithoutShowingIt() throws Exception {
         server.bind(store.camel(), "wrong-password", SftpTestServer.USER, Map.of("password", "guess-42"),
                 server.knownHosts());
