@@ -5,12 +5,13 @@ import io.minio.errors.ErrorResponseException;
 import java.io.IOException;
 
 /** S3 failures as step failures: a missing object or bucket and refused access are final; the network is not. */
-final class S3Errors {
+public final class S3Errors {
 
     private S3Errors() {
     }
 
-    static StepException classify(Exception e, String operation, String bucket, String key) {
+    /** The step failure for {@code e}, raised by {@code operation} on {@code key} (null: the bucket). */
+    public static StepException classify(Exception e, String operation, String bucket, String key) {
         String target = "s3://" + bucket + (key == null ? "" : "/" + key);
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof ErrorResponseException r) {

@@ -18,14 +18,18 @@ import org.apache.camel.component.minio.MinioConstants;
  * of a named connection of type s3 (another endpoint, other credentials). Caravan's own bucket is
  * out of reach: it holds every job's definitions, checkpoints and files, which a step of one job
  * must neither read nor overwrite. Requests go through camel-minio with the client bound in the
- * registry; a connection's client is built once per version of its settings.
+ * registry; a connection's client is built once per version of its settings. Public for the
+ * kinds of other packages that read or write a bucket ({@code sftp.sync}).
+ *
+ * @param clientBean registry name of the MinioClient that reaches the bucket
+ * @param bucket the bucket; null when neither the step nor the connection names one
  */
-record S3Target(String clientBean, String bucket) {
+public record S3Target(String clientBean, String bucket) {
 
     private static final Map<String, Map.Entry<ConnectionSettings, MinioClient>> CLIENTS = new ConcurrentHashMap<>();
 
     /** The bucket a step names, with the client that reaches it. */
-    static S3Target of(StepCall call, String connection, String bucket) throws StepException {
+    public static S3Target of(StepCall call, String connection, String bucket) throws StepException {
         if (connection == null) {
             if (bucket == null || bucket.isBlank()) {
                 throw new StepException("config", "bucket: give the bucket to use", false);
@@ -52,12 +56,12 @@ record S3Target(String clientBean, String bucket) {
     }
 
     /** Sends one camel-minio operation; its failure, classified. */
-    Exchange send(StepCall call, String operation, String key, Processor request) throws StepException {
+    public Exchange send(StepCall call, String operation, String key, Processor request) throws StepException {
         return send(call, operation, "", key, request);
     }
 
     /** As {@link #send(StepCall, String, String, Processor)}, with more endpoint options ({@code &name=value}). */
-    Exchange send(StepCall call, String operation, String options, String key, Processor request) throws StepException {
+    public Exchange send(StepCall call, String operation, String options, String key, Processor request) throws StepException {
         // camel-minio writes when no operation is named: it has no putObject operation
         String named = operation.equals("putObject") ? "" : "&operation=" + operation;
         Exchange result = call.producer().send("minio:" + bucket + "?minioClient=#" + clientBean

@@ -67,10 +67,18 @@ final class RemoteTree {
 
     /** Whether {@code include} (null: everything) selects the entry. */
     static boolean matches(String include, Entry entry) {
+        return matches(include, entry.relative());
+    }
+
+    /**
+     * Whether {@code include} (null: everything) selects the file at {@code relative}, its path under
+     * the walked directory (or under an S3 prefix: {@code sftp.sync} applies the same rules to keys).
+     */
+    static boolean matches(String include, String relative) {
         if (include == null) {
             return true;
         }
-        return include.indexOf('/') < 0 ? AntPathMatcher.INSTANCE.match(include, entry.name(), true)
-                : AntPathMatcher.INSTANCE.match(include, entry.relative(), true);
+        return include.indexOf('/') < 0 ? AntPathMatcher.INSTANCE.match(include, RemotePaths.name(relative), true)
+                : AntPathMatcher.INSTANCE.match(include, relative, true);
     }
 }

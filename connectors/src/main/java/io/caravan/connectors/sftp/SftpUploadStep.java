@@ -181,13 +181,18 @@ public final class SftpUploadStep implements StepKind<SftpUploadConfig> {
         }
     }
 
-    /** Counts the bytes read through it. */
-    private static final class Counting extends FilterInputStream {
+    /** Counts the bytes read through it (sftp.sync counts with it too). */
+    static final class Counting extends FilterInputStream {
 
         private long count;
 
         Counting(InputStream in) {
             super(in);
+        }
+
+        /** The bytes read so far. */
+        long count() {
+            return count;
         }
 
         @Override
