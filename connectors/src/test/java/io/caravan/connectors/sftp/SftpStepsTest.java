@@ -1,5 +1,6 @@
 package io.caravan.connectors.sftp;
 
+import static io.caravan.connectors.Failures.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.caravan.connectors.TestCall;
@@ -120,22 +121,6 @@ class SftpStepsTest {
             digesting.transferTo(OutputStream.nullOutputStream());
         }
         return HexFormat.of().formatHex(digest.digest());
-    }
-
-    private static StepException failure(ThrowingCall run) {
-        try {
-            run.run();
-        } catch (StepException e) {
-            return e;
-        } catch (Exception e) {
-            throw new AssertionError("expected a StepException, got " + e, e);
-        }
-        throw new AssertionError("expected a StepException, the step succeeded");
-    }
-
-    @FunctionalInterface
-    private interface ThrowingCall {
-        void run() throws Exception;
     }
 
     @Test
