@@ -179,6 +179,10 @@ class WebhookIT {
             answers.add(pool.submit(() -> standard("slow-quote", id, Instant.now(), "{}", SECRET).statusCode()));
         }
         Thread.sleep(1_000);
+        // a call whose execution is started here at once takes an idle worker; the others queue
+        assertThat(Integer.parseInt(node.query("select count(*)::text from executions where job_id = 'slow-quote'"
+                + " and status = 'RUNNING'").get(0))).as("never more running than the node's 4 workers")
+                .isBetween(1, 4);
         long start = System.nanoTime();
         assertThat(node.call("GET", "/api/v1/jobs/slow-quote", null).statusCode()).isEqualTo(200);
         assertThat((System.nanoTime() - start) / 1_000_000).as("the API answers while calls wait").isLessThan(1_000);

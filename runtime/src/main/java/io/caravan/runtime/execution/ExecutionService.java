@@ -144,9 +144,12 @@ public final class ExecutionService {
      * same delivery id came in the last 24 hours.
      *
      * @param id the new run's id, chosen by the caller so that it can wait for the run before it exists
+     * @param waited whether the caller waits for the run's end (a sync webhook): then, when a worker
+     *     here is idle and the job has no concurrency limit, the run is inserted already claimed and
+     *     handed to that worker, one statement fewer between the call and its answer
      */
     public io.caravan.runtime.store.ExecutionStore.Delivery enqueueDelivery(io.caravan.job.compiler.CompiledJob loaded,
-            Map<String, Object> trigger, String deliveryId, UUID id) {
+            Map<String, Object> trigger, String deliveryId, UUID id, boolean waited) {
         // the job as loaded here, not read again: a webhook's path to the queue is one statement
         JobDefinition job = loaded.job();
         String jobId = job.id();
@@ -156,20 +159,43 @@ public final class ExecutionService {
             throw ApiException.badRequest("job '" + jobId + "' has required parameters a webhook cannot give",
                     problems.list());
         }
-        if (job.concurrency() != null && job.concurrency().effectiveLimit() != null) {
+        boolean limited = job.concurrency() != null && job.concurrency().effectiveLimit() != null;
+        if (limited) {
             makeRoom(jobs.get(jobId)); // skip and cancel-oldest apply to webhooks too
         }
+        // a limited job's claims are counted under its lock (ExecutionStore.claimNext): they queue
+        String triggerJson;
+        String paramsJson;
         try {
-            var delivery = executions.enqueueDelivery(id, jobId, loaded.version(), json.writeValueAsString(trigger),
-                    json.writeValueAsString(secretParams.seal(job, id, bound)), job.steps().size(),
-                    ObjectPaths.context(jobId, id.toString()), deliveryId);
-            if (delivery.created()) {
-                workers.wake();
-            }
-            return delivery;
+            triggerJson = json.writeValueAsString(trigger);
+            paramsJson = json.writeValueAsString(secretParams.seal(job, id, bound));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+        boolean here = waited && !limited && workers.reserve();
+        LeaseClock clock = new LeaseClock(System.nanoTime(), workers.leaseExpiry());
+        io.caravan.runtime.store.ExecutionStore.Delivery delivery;
+        try {
+            delivery = executions.enqueueDelivery(id, jobId, loaded.version(), triggerJson, paramsJson,
+                    job.steps().size(), ObjectPaths.context(jobId, id.toString()), deliveryId,
+                    here ? workers.nodeId() : null, workers.leaseExpiry());
+        } catch (RuntimeException e) {
+            if (here) {
+                workers.unreserve();
+            }
+            throw e;
+        }
+        if (delivery.claim() != null) {
+            workers.hand(delivery.claim(), clock);
+        } else {
+            if (here) {
+                workers.unreserve(); // a repeated delivery: nothing new to run
+            }
+            if (delivery.created()) {
+                workers.wake();
+            }
+        }
+        return delivery;
     }
 
     /** Enqueues a run under an id chosen beforehand (a file drop stores the file under it first). */

@@ -18,11 +18,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * The workers of this node: each claims the next execution ({@code FOR UPDATE SKIP LOCKED}, so
  * nodes never take the same row) — a queued one, or one whose node died and whose lease expired —
  * and runs it under a lease that a heartbeat renews. Idle workers sleep until an execution is
- * enqueued here or the poll interval passes (for executions enqueued by other nodes).
+ * enqueued here or the poll interval passes (for executions enqueued by other nodes). A sync
+ * webhook's execution can skip the claim: when a worker is idle, the intake {@link #reserve}s it,
+ * inserts the execution already claimed by this node and {@link #hand}s the claim to it.
  */
 public final class WorkerPool implements AutoCloseable {
 
@@ -48,6 +53,11 @@ public final class WorkerPool implements AutoCloseable {
     private final Duration heartbeat;
     private final Semaphore wakeups = new Semaphore(0);
     private final Map<UUID, Running> executing = new ConcurrentHashMap<>();
+    /** Claims handed to this node's workers, not yet taken by one; their leases are renewed too. */
+    private final Queue<Handed> handed = new ConcurrentLinkedQueue<>();
+    /** Workers waiting for work, and how many of them are promised to claims being handed. */
+    private final AtomicInteger idle = new AtomicInteger();
+    private final AtomicInteger reserved = new AtomicInteger();
     private final List<Thread> threads = new ArrayList<>();
     private final ScheduledExecutorService leases = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "caravan-leases");
@@ -112,6 +122,53 @@ public final class WorkerPool implements AutoCloseable {
         }
     }
 
+    /** A claim on its way to a worker, with the lease clock started before the claim was asked for. */
+    private record Handed(Claim claim, LeaseClock clock) {
+    }
+
+    /** This node's id, which a claim made for its workers names. */
+    public String nodeId() {
+        return nodeId;
+    }
+
+    /** How long a claim holds before the heartbeat must have renewed it. */
+    public Duration leaseExpiry() {
+        return leaseExpiry;
+    }
+
+    /**
+     * Promises an idle worker to a claim that the caller is about to make for this node; false
+     * when no worker is idle (then enqueue as usual). A promise is kept by {@link #hand} or
+     * given back by {@link #unreserve}.
+     */
+    public boolean reserve() {
+        while (running) {
+            int promised = reserved.get();
+            if (idle.get() - promised <= 0) {
+                return false;
+            }
+            if (reserved.compareAndSet(promised, promised + 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Gives back a promise of {@link #reserve} that no claim came of. */
+    public void unreserve() {
+        reserved.decrementAndGet();
+    }
+
+    /**
+     * Hands a claim made for this node to the promised worker.
+     *
+     * @param clock started before the claim was asked for, as a worker's own claims are timed
+     */
+    public void hand(Claim claim, LeaseClock clock) {
+        handed.add(new Handed(claim, clock));
+        wakeups.release(); // more than wake(): this permit is the promised worker's
+    }
+
     /** Tells an idle worker there is work. */
     public void wake() {
         if (wakeups.availablePermits() < size) {
@@ -125,11 +182,18 @@ public final class WorkerPool implements AutoCloseable {
      * leases may run out, this node lets go of its work before another node takes it over.
      */
     private void renewLeases() {
-        List<Lease> held = executing.values().stream().map(Running::lease).toList();
+        List<Lease> held = new ArrayList<>(executing.values().stream().map(Running::lease).toList());
+        List<Handed> waiting = List.copyOf(handed);
+        waiting.forEach(h -> held.add(h.claim().lease()));
         long asked = System.nanoTime(); // before the database sets the expiry: the clocks here run out first
         try {
             Set<UUID> renewed = store.renew(nodeId, held, leaseExpiry);
             lastRenewed = System.nanoTime();
+            for (Handed h : waiting) { // one taken over meanwhile fails at its first write, as any other
+                if (renewed.contains(h.claim().lease().executionId())) {
+                    h.clock().renewedAt(asked);
+                }
+            }
             for (Lease lease : held) {
                 Running run = executing.get(lease.executionId());
                 if (renewed.contains(lease.executionId()) && run != null) {
@@ -152,8 +216,17 @@ public final class WorkerPool implements AutoCloseable {
     private void loop() {
         while (running) {
             try {
-                if (!claimAndRun()) {
-                    wakeups.tryAcquire(POLL_MILLIS, TimeUnit.MILLISECONDS);
+                Handed next = handed.poll();
+                if (next != null) {
+                    reserved.decrementAndGet();
+                    run(next.claim(), next.clock());
+                } else if (!claimAndRun()) {
+                    idle.incrementAndGet();
+                    try {
+                        wakeups.tryAcquire(POLL_MILLIS, TimeUnit.MILLISECONDS);
+                    } finally {
+                        idle.decrementAndGet();
+                    }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -176,7 +249,12 @@ public final class WorkerPool implements AutoCloseable {
         if (claimed.isEmpty()) {
             return false;
         }
-        Claim claim = claimed.get();
+        run(claimed.get(), clock);
+        return true;
+    }
+
+    /** Runs a claimed execution; whatever goes wrong is logged, and the execution failed or left to its lease. */
+    private void run(Claim claim, LeaseClock clock) {
         try {
             runClaimed(claim, clock);
         } catch (LeaseLostException e) {
@@ -185,12 +263,11 @@ public final class WorkerPool implements AutoCloseable {
             if (StoreErrors.isUnavailable(e)) { // not the execution's fault: its lease runs out, and it is claimed again
                 LOG.warn("execution {} of job {} stops here, the database is away: {}", claim.row().id(),
                         claim.row().jobId(), e.getMessage());
-                return true;
+                return;
             }
             LOG.error("execution {} of job {} could not run: {}", claim.row().id(), claim.row().jobId(), e.getMessage(), e);
             failQuietly(claim, "the execution could not run: " + e.getMessage());
         }
-        return true;
     }
 
     private void runClaimed(Claim claim, LeaseClock clock) throws Exception {
@@ -251,6 +328,13 @@ public final class WorkerPool implements AutoCloseable {
             t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
         }
         threads.clear();
+        for (Handed left = handed.poll(); left != null; left = handed.poll()) { // claimed, never started: free at once
+            try {
+                store.release(left.claim().lease());
+            } catch (RuntimeException e) { // then its lease runs out
+                LOG.warn("execution {} not released: {}", left.claim().row().id(), e.getMessage());
+            }
+        }
         leases.shutdownNow();
     }
 }

@@ -110,7 +110,8 @@ public final class WebhookIntake {
         var pending = step == null ? null : answers.expect(id, step, SYNC_WAIT);
         ExecutionStore.Delivery delivery;
         try {
-            delivery = runs.enqueueDelivery(job, trigger, deliveryId != null ? deliveryId : UUID.randomUUID().toString(), id);
+            delivery = runs.enqueueDelivery(job, trigger, deliveryId != null ? deliveryId : UUID.randomUUID().toString(), id,
+                    pending != null);
         } catch (RuntimeException e) {
             answers.forget(id);
             throw e;

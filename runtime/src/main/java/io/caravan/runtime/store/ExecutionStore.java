@@ -44,38 +44,62 @@ public final class ExecutionStore {
     }
 
     /**
-     * Inserts a QUEUED execution for a webhook delivery unless the same delivery id came for the
-     * job in the last 24 hours, in one statement, so two nodes given the same delivery at once
-     * start one execution.
+     * Inserts an execution for a webhook delivery unless the same delivery id came for the job in
+     * the last 24 hours, in one statement, so two nodes given the same delivery at once start one
+     * execution. It is QUEUED; or, given {@code nodeId}, inserted already claimed by that node
+     * (RUNNING, lease epoch 1, expiring after {@code lease}) for one of its workers that waits for
+     * it, which saves the claim statement. That lease is a lease like any other: if the node dies,
+     * another takes the execution over.
      *
-     * @return the execution of the delivery: the new one, or the first one of a repeated delivery
+     * @return the execution of the delivery: the new one (with its claim when claimed here), or
+     *     the first one of a repeated delivery
      */
     public Delivery enqueueDelivery(UUID id, String jobId, int jobVersion, String triggerJson, String paramsJson,
-            int totalSteps, String contextPath, String deliveryId) {
+            int totalSteps, String contextPath, String deliveryId, String nodeId, java.time.Duration lease) {
         // a delivery id older than 24 hours is taken as new: the row is claimed again for this one
         Delivery delivery = jdbc.queryForObject("with d as (insert into webhook_deliveries (job_id, delivery_id, execution_id)"
                 + " values (?, ?, ?) on conflict (job_id, delivery_id) do update set execution_id = excluded.execution_id,"
                 + " received_at = now() where webhook_deliveries.received_at < now() - interval '24 hours'"
                 + " returning execution_id),"
                 + " e as (insert into executions (id, job_id, job_version, status, trigger, params, total_steps,"
-                + " context_path) select ?, ?, ?, 'QUEUED', ?::jsonb, ?::jsonb, ?, ? from d returning id)"
+                + " context_path, node_id, started_at, lease_epoch, lease_expires_at)"
+                + " select ?, ?, ?, case when ?::text is null then 'QUEUED' else 'RUNNING' end, ?::jsonb, ?::jsonb, ?, ?,"
+                + " ?::text, case when ?::text is null then null else now() end,"
+                + " case when ?::text is null then 0 else 1 end,"
+                + " case when ?::text is null then null else now() + make_interval(secs => ?) end"
+                + " from d returning id, created_at)"
                 + " select coalesce((select id from e), (select execution_id from webhook_deliveries"
-                + " where job_id = ? and delivery_id = ?)) as id, exists (select 1 from e) as created",
-                (rs, n) -> new Delivery(rs.getObject("id", UUID.class), rs.getBoolean("created")),
-                jobId, deliveryId, id, id, jobId, jobVersion, triggerJson, paramsJson, totalSteps, contextPath,
+                + " where job_id = ? and delivery_id = ?)) as id, exists (select 1 from e) as created,"
+                + " (select created_at from e) as created_at",
+                (rs, n) -> {
+                    UUID executionId = rs.getObject("id", UUID.class);
+                    if (!rs.getBoolean("created") || nodeId == null) {
+                        return new Delivery(executionId, rs.getBoolean("created"), null);
+                    }
+                    Instant at = rs.getTimestamp("created_at").toInstant();
+                    ExecutionRow row = new ExecutionRow(id, jobId, jobVersion, "RUNNING", 0, triggerJson, paramsJson,
+                            totalSteps, 0, null, contextPath, nodeId, null, null, at, at, null, List.of());
+                    return new Delivery(executionId, true,
+                            new Claim(row, new Lease(id, nodeId, 1), false, false, null, jobVersion));
+                },
+                jobId, deliveryId, id, id, jobId, jobVersion, nodeId, triggerJson, paramsJson, totalSteps, contextPath,
+                nodeId, nodeId, nodeId, nodeId, lease == null ? 0.0 : (double) lease.toMillis() / 1000,
                 jobId, deliveryId);
         if (delivery.executionId() == null) {
             // the same delivery was being inserted by another node: this statement waited for it,
             // but its snapshot is older than that row; a new statement sees it
             UUID first = jdbc.queryForObject("select execution_id from webhook_deliveries where job_id = ?"
                     + " and delivery_id = ?", UUID.class, jobId, deliveryId);
-            return new Delivery(first, false);
+            return new Delivery(first, false, null);
         }
         return delivery;
     }
 
-    /** The execution of a webhook delivery; {@code created} false when the delivery was a repeat. */
-    public record Delivery(UUID executionId, boolean created) {
+    /**
+     * The execution of a webhook delivery; {@code created} false when the delivery was a repeat;
+     * {@code claim} the new execution's claim when it was inserted already claimed, else null.
+     */
+    public record Delivery(UUID executionId, boolean created, Claim claim) {
     }
 
     /** Removes webhook delivery ids past their 24 h replay window; each node does it, harmlessly twice. */
