@@ -388,6 +388,7 @@ public final class Caravan implements AutoCloseable {
                 resources.push(Periodic.every("caravan-file-disposal", java.time.Duration.ofSeconds(15), disposal::sweep));
                 workers.start();
                 resources.push(workers);
+                resources.push(io.caravan.runtime.store.QueueNotifications.listen(db, workers::wake));
                 ready = true;
                 LOG.info("{} job(s) loaded", count);
             } catch (RuntimeException e) {

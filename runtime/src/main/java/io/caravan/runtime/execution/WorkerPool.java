@@ -33,15 +33,19 @@ import org.slf4j.LoggerFactory;
 /**
  * The workers of this node: each claims the next execution ({@code FOR UPDATE SKIP LOCKED}, so
  * nodes never take the same row) — a queued one, or one whose node died and whose lease expired —
- * and runs it under a lease that a heartbeat renews. Idle workers sleep until an execution is
- * enqueued here or the poll interval passes (for executions enqueued by other nodes). A sync
+ * and runs it under a lease that a heartbeat renews. Idle workers sleep until they are woken — an
+ * execution was enqueued here, or PostgreSQL notified that one became claimable on any node
+ * ({@link io.caravan.runtime.store.QueueNotifications}) — or the poll interval passes, which finds
+ * the leases that ran out (a node died) and anything a lost notification left. A worker that
+ * claimed one wakes the next idle worker, so a burst is taken by as many workers as are idle. A sync
  * webhook's execution can skip the claim: when a worker is idle, the intake {@link #reserve}s it,
  * inserts the execution already claimed by this node and {@link #hand}s the claim to it.
  */
 public final class WorkerPool implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkerPool.class);
-    private static final long POLL_MILLIS = 500;
+    /** The poll of an idle worker: notifications wake workers for queued work; this finds expired leases. */
+    private static final long POLL_MILLIS = 2000;
 
     private final ExecutionStore store;
     private final LoadedJobs loaded;
@@ -248,6 +252,9 @@ public final class WorkerPool implements AutoCloseable {
         Optional<Claim> claimed = store.claimNext(nodeId, loaded.reloading(), leaseExpiry);
         if (claimed.isEmpty()) {
             return false;
+        }
+        if (idle.get() > reserved.get()) { // there may be more: let the next idle worker look
+            wake();
         }
         run(claimed.get(), clock);
         return true;

@@ -16,9 +16,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 public final class Database implements AutoCloseable {
 
     /** The newest migration under {@code db/migration}, SQL or Java ({@code DatabaseSchemaTest} checks it). */
-    static final int SCHEMA_VERSION = 11;
+    static final int SCHEMA_VERSION = 12;
     /** How many migrations there are (there is no V2 in SQL: it is the Java one that makes Quartz's tables). */
-    static final int MIGRATIONS = 11;
+    static final int MIGRATIONS = 12;
 
     private final HikariDataSource dataSource;
     private final JdbcTemplate jdbc;
@@ -113,6 +113,23 @@ public final class Database implements AutoCloseable {
     /** The pool itself, for libraries that keep their own tables (bucket4j). */
     public javax.sql.DataSource dataSource() {
         return dataSource;
+    }
+
+    /**
+     * A connection of its own, outside the pool, with the pool's settings: for a session that
+     * stays open for as long as the node runs ({@code LISTEN}), which would otherwise hold one of
+     * the pool's connections for good. The caller closes it.
+     */
+    public java.sql.Connection connect() throws java.sql.SQLException {
+        java.util.Properties properties = new java.util.Properties();
+        properties.putAll(dataSource.getDataSourceProperties());
+        if (dataSource.getUsername() != null) {
+            properties.setProperty("user", dataSource.getUsername());
+        }
+        if (dataSource.getPassword() != null) {
+            properties.setProperty("password", dataSource.getPassword());
+        }
+        return java.sql.DriverManager.getConnection(dataSource.getJdbcUrl(), properties);
     }
 
     /** Statements in autocommit mode. */
