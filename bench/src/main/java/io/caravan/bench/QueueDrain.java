@@ -21,6 +21,8 @@ import java.util.Map;
  * set of nodes first drains {@code warm} executions (by default as many) that are not counted.
  *
  * <pre>java -cp caravan-bench.jar io.caravan.bench.QueueDrain runtime/target/caravan.jar 50000 [warm]</pre>
+ *
+ * <p>{@code CARAVAN_WORKERS} in its environment sets the nodes' worker count (default 16).
  */
 public final class QueueDrain {
 
@@ -45,6 +47,9 @@ public final class QueueDrain {
             env.put("CARAVAN_S3_ACCESS_KEY", EmbeddedObjectStore.ACCESS_KEY);
             env.put("CARAVAN_S3_SECRET_KEY", EmbeddedObjectStore.SECRET_KEY);
             env.put("CARAVAN_MASTER_KEY", masterKey());
+            if (System.getenv("CARAVAN_WORKERS") != null) { // the nodes' workers, to compare pool sizes
+                env.put("CARAVAN_WORKERS", System.getenv("CARAVAN_WORKERS"));
+            }
             for (int nodes = 1; nodes <= 2; nodes++) {
                 System.out.println(drain(jar, env, dir, db, nodes, count, warm));
             }

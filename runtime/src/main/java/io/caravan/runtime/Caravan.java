@@ -11,7 +11,7 @@ import io.caravan.job.step.StepKinds;
 import io.caravan.job.validation.JobValidator;
 import io.caravan.runtime.api.ApiRoutes;
 import io.caravan.runtime.api.Handlers;
-import io.caravan.runtime.api.Tokens;
+import io.caravan.runtime.access.Tokens;
 import io.caravan.runtime.config.CaravanConfig;
 import io.caravan.runtime.embedded.EmbeddedDatabase;
 import io.caravan.runtime.embedded.EmbeddedObjectStore;
@@ -341,8 +341,9 @@ public final class Caravan implements AutoCloseable {
                 camel.addRoutes(new HookRoutes(new WebhookIntake(loaded, runs, secrets,
                         new io.caravan.runtime.hooks.RateLimits(db.dataSource()),
                         answers, json), json));
-                Tokens tokens = new Tokens(db);
+                Tokens tokens = new Tokens(db, json);
                 generatedToken = tokens.seedAdmin(config.adminToken());
+                io.caravan.runtime.access.AuditLog audit = new io.caravan.runtime.access.AuditLog(db, config.nodeId());
                 camel.addRoutes(new CheckpointRoute(objects, json));
                 io.caravan.runtime.bundles.Bundles bundles = new io.caravan.runtime.bundles.Bundles(jobs, connectionStore, json);
                 camel.addRoutes(new ApiRoutes(new ApiRoutes.Features(
@@ -353,8 +354,10 @@ public final class Caravan implements AutoCloseable {
                         new io.caravan.runtime.jobs.VersionsApi(jobs, jobStore, json),
                         new io.caravan.runtime.bundles.BundlesApi(bundles, new io.caravan.runtime.bundles.BundleImport(
                                 bundles, jobs, connectionStore, connections, secrets, json), json),
-                        new io.caravan.runtime.jobs.CatalogueApi(jobs, json)),
-                        tokens, json, () -> ready));
+                        new io.caravan.runtime.jobs.CatalogueApi(jobs, json),
+                        new io.caravan.runtime.access.TokensApi(tokens, json),
+                        new io.caravan.runtime.access.AuditApi(audit, json)),
+                        tokens, audit, json, () -> ready));
             } catch (Exception e) {
                 throw new IllegalStateException("cannot wire Caravan: " + e.getMessage(), e);
             }
@@ -386,6 +389,7 @@ public final class Caravan implements AutoCloseable {
                 resources.push(Periodic.every("caravan-housekeeping", java.time.Duration.ofMinutes(10),
                         executions::purgeDeliveries));
                 resources.push(Periodic.every("caravan-file-disposal", java.time.Duration.ofSeconds(15), disposal::sweep));
+                ApiRoutes.startUnknown(camel);
                 workers.start();
                 resources.push(workers);
                 resources.push(io.caravan.runtime.store.QueueNotifications.listen(db, workers::wake));
@@ -395,6 +399,8 @@ public final class Caravan implements AutoCloseable {
                 failure = e;
             } catch (org.quartz.SchedulerException e) {
                 failure = new IllegalStateException("the schedules cannot start: " + e.getMessage(), e);
+            } catch (Exception e) {
+                failure = new IllegalStateException("the API cannot start: " + e.getMessage(), e);
             } finally {
                 started.countDown();
             }

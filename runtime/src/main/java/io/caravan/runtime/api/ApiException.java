@@ -29,6 +29,10 @@ public class ApiException extends RuntimeException {
         return new ApiException(409, "Conflict", detail, List.of());
     }
 
+    public static ApiException forbidden(String detail) {
+        return new ApiException(403, "Forbidden", detail, List.of());
+    }
+
     public static ApiException unauthorized(String detail) {
         return new ApiException(401, "Unauthorized", detail, List.of());
     }

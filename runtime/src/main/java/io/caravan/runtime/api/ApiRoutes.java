@@ -4,6 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.caravan.job.validation.Problem;
 import java.util.function.BooleanSupplier;
+import io.caravan.runtime.access.Access;
+import io.caravan.runtime.access.AuditApi;
+import io.caravan.runtime.access.AuditLog;
+import io.caravan.runtime.access.Principal;
+import io.caravan.runtime.access.Tokens;
+import io.caravan.runtime.access.TokensApi;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.rest.RestBindingMode;
@@ -18,11 +24,13 @@ public final class ApiRoutes extends RouteBuilder {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiRoutes.class);
     static final String PROBLEM_JSON = "application/problem+json";
+    private static final String UNKNOWN = "api.unknown";
 
     /** The handlers of the API's features. */
     public record Features(Handlers handlers, io.caravan.runtime.secrets.SecretsApi secrets,
             io.caravan.runtime.connections.ConnectionsApi connections, io.caravan.runtime.jobs.VersionsApi versions,
-            io.caravan.runtime.bundles.BundlesApi bundles, io.caravan.runtime.jobs.CatalogueApi catalogue) {
+            io.caravan.runtime.bundles.BundlesApi bundles, io.caravan.runtime.jobs.CatalogueApi catalogue,
+            TokensApi tokens, AuditApi audit) {
     }
 
     private final Handlers handlers;
@@ -31,18 +39,24 @@ public final class ApiRoutes extends RouteBuilder {
     private final io.caravan.runtime.jobs.VersionsApi versions;
     private final io.caravan.runtime.bundles.BundlesApi bundles;
     private final io.caravan.runtime.jobs.CatalogueApi catalogue;
+    private final TokensApi tokensApi;
+    private final AuditApi auditApi;
     private final Tokens tokens;
+    private final AuditLog audit;
     private final ObjectMapper json;
     private final BooleanSupplier ready;
 
-    public ApiRoutes(Features features, Tokens tokens, ObjectMapper json, BooleanSupplier ready) {
+    public ApiRoutes(Features features, Tokens tokens, AuditLog audit, ObjectMapper json, BooleanSupplier ready) {
         this.handlers = features.handlers();
         this.secrets = features.secrets();
         this.connections = features.connections();
         this.versions = features.versions();
         this.bundles = features.bundles();
         this.catalogue = features.catalogue();
+        this.tokensApi = features.tokens();
+        this.auditApi = features.audit();
         this.tokens = tokens;
+        this.audit = audit;
         this.json = json;
         this.ready = ready;
     }
@@ -100,47 +114,64 @@ public final class ApiRoutes extends RouteBuilder {
                 .get("/connections/{name}").to("direct:api.connections.get")
                 .put("/connections/{name}").to("direct:api.connections.update")
                 .delete("/connections/{name}").to("direct:api.connections.delete")
-                .post("/connections/{name}/test").to("direct:api.connections.test");
+                .post("/connections/{name}/test").to("direct:api.connections.test")
+                .post("/tokens").to("direct:api.tokens.create")
+                .get("/tokens").to("direct:api.tokens.list")
+                .get("/tokens/{id}").to("direct:api.tokens.get")
+                .delete("/tokens/{id}").to("direct:api.tokens.revoke")
+                .get("/audit").to("direct:api.audit.list");
 
-        handle("api.jobs.validate", handlers::validate);
-        handle("api.jobs.create", handlers::createJob);
-        handle("api.jobs.list", handlers::listJobs);
-        handle("api.jobs.get", handlers::getJob);
-        handle("api.jobs.update", handlers::updateJob);
-        handle("api.jobs.patch", handlers::patchJob);
-        handle("api.jobs.delete", handlers::deleteJob);
-        handle("api.jobs.route", handlers::route);
-        handle("api.bundles.export", bundles::export);
-        handle("api.catalogue.bulk", catalogue::bulk);
-        handle("api.catalogue.instantiate", catalogue::instantiate);
-        handle("api.bundles.import", bundles::importBundle);
-        handle("api.versions.list", versions::list);
-        handle("api.versions.get", versions::get);
-        handle("api.versions.diff", versions::diff);
-        handle("api.versions.rollback", versions::rollback);
-        handle("api.versions.tag", versions::tag);
-        handle("api.versions.untag", versions::untag);
-        handle("api.executions.create", handlers::run);
-        handle("api.executions.list", handlers::listExecutions);
-        handle("api.executions.get", handlers::getExecution);
-        handle("api.executions.context", handlers::context);
-        handle("api.executions.files", handlers::files);
-        handle("api.executions.file", handlers::file);
-        handle("api.executions.retry", handlers::retry);
-        handle("api.executions.cancel", handlers::cancel);
-        handle("api.schema", handlers::schema);
-        handle("api.nodes", handlers::nodes);
-        handle("api.queue", handlers::queue);
-        handle("api.secrets.put", secrets::put);
-        handle("api.secrets.list", secrets::list);
-        handle("api.secrets.get", secrets::get);
-        handle("api.secrets.delete", secrets::delete);
-        handle("api.connections.create", connections::create);
-        handle("api.connections.list", connections::list);
-        handle("api.connections.get", connections::get);
-        handle("api.connections.update", connections::update);
-        handle("api.connections.delete", connections::delete);
-        handle("api.connections.test", connections::test);
+        handle("api.jobs.validate", Access.VIEW, handlers::validate);
+        handle("api.jobs.create", Access.EDIT, handlers::createJob);
+        handle("api.jobs.list", Access.VIEW, handlers::listJobs);
+        handle("api.jobs.get", Access.VIEW, handlers::getJob);
+        handle("api.jobs.update", Access.EDIT, handlers::updateJob);
+        handle("api.jobs.patch", Access.EDIT, handlers::patchJob);
+        handle("api.jobs.delete", Access.EDIT, handlers::deleteJob);
+        handle("api.jobs.route", Access.VIEW, handlers::route);
+        handle("api.bundles.export", Access.VIEW, bundles::export);
+        handle("api.catalogue.bulk", Access.EDIT, catalogue::bulk);
+        handle("api.catalogue.instantiate", Access.EDIT, catalogue::instantiate);
+        handle("api.bundles.import", Access.EDIT, bundles::importBundle);
+        handle("api.versions.list", Access.VIEW, versions::list);
+        handle("api.versions.get", Access.VIEW, versions::get);
+        handle("api.versions.diff", Access.VIEW, versions::diff);
+        handle("api.versions.rollback", Access.EDIT, versions::rollback);
+        handle("api.versions.tag", Access.EDIT, versions::tag);
+        handle("api.versions.untag", Access.EDIT, versions::untag);
+        handle("api.executions.create", Access.OPERATE, handlers::run);
+        handle("api.executions.list", Access.VIEW, handlers::listExecutions);
+        handle("api.executions.get", Access.VIEW, handlers::getExecution);
+        handle("api.executions.context", Access.VIEW, handlers::context);
+        handle("api.executions.files", Access.VIEW, handlers::files);
+        handle("api.executions.file", Access.VIEW, handlers::file);
+        handle("api.executions.retry", Access.OPERATE, handlers::retry);
+        handle("api.executions.cancel", Access.OPERATE, handlers::cancel);
+        handle("api.schema", Access.VIEW_ANY, handlers::schema);
+        handle("api.nodes", Access.VIEW_ANY, handlers::nodes);
+        handle("api.queue", Access.VIEW_ANY, handlers::queue);
+        handle("api.secrets.put", Access.ADMINISTER, secrets::put);
+        handle("api.secrets.list", Access.ADMINISTER, secrets::list);
+        handle("api.secrets.get", Access.ADMINISTER, secrets::get);
+        handle("api.secrets.delete", Access.ADMINISTER, secrets::delete);
+        handle("api.connections.create", Access.EDIT, connections::create);
+        handle("api.connections.list", Access.VIEW, connections::list);
+        handle("api.connections.get", Access.VIEW, connections::get);
+        handle("api.connections.update", Access.EDIT, connections::update);
+        handle("api.connections.delete", Access.EDIT, connections::delete);
+        handle("api.connections.test", Access.OPERATE, connections::test);
+        handle("api.tokens.create", Access.ADMINISTER_ANY, tokensApi::create);
+        handle("api.tokens.list", Access.ADMINISTER_ANY, tokensApi::list);
+        handle("api.tokens.get", Access.ADMINISTER_ANY, tokensApi::get);
+        handle("api.tokens.revoke", Access.ADMINISTER_ANY, tokensApi::revoke);
+        handle("api.audit.list", Access.ADMINISTER_ANY, auditApi::list);
+
+        // a path under /api that no endpoint has: problem+json like every other refusal, not the
+        // server's HTML page. Vert.x matches routes in the order they were added, so this one is
+        // started last, once everything else runs (startUnknown)
+        from("platform-http:/api/*").routeId(UNKNOWN).autoStartup(false).process(e -> problem(e, ApiException.notFound(
+                "no endpoint " + e.getMessage().getHeader(Exchange.HTTP_METHOD) + " " + e.getMessage().getHeader(Exchange.HTTP_URI)
+                        + "; see /api/v1/openapi.json")));
 
         from("platform-http:/health?httpMethodRestrict=GET").routeId("api.health").process(e -> {
             boolean up = ready.getAsBoolean();
@@ -150,8 +181,32 @@ public final class ApiRoutes extends RouteBuilder {
         });
     }
 
-    private void handle(String name, org.apache.camel.Processor processor) {
-        from("direct:" + name).routeId(name).process(processor);
+    /**
+     * The route of one API action: the caller's role is checked first (what the action touches
+     * belongs to the default namespace until jobs name theirs), and the action and its target are
+     * noted for the audit log before the handler can clear the headers.
+     */
+    /**
+     * Starts the route that answers paths under {@code /api} that no endpoint has; called once
+     * the context has started, so that the endpoints are matched before it.
+     */
+    public static void startUnknown(org.apache.camel.CamelContext camel) throws Exception {
+        camel.getRouteController().startRoute(UNKNOWN);
+    }
+
+    private void handle(String name, Access access, org.apache.camel.Processor processor) {
+        String action = name.substring("api.".length());
+        from("direct:" + name).routeId(name).process(e -> {
+            e.setProperty(AuditLog.ACTION, action);
+            e.setProperty(AuditLog.TARGET, target(e));
+            access.check(e.getProperty(Tokens.PRINCIPAL, Principal.class), action, Principal.DEFAULT_NAMESPACE);
+        }).process(processor);
+    }
+
+    /** What a call touches, from its path: {@code jobs/{id}}, {@code secrets/{name}} and the like. */
+    private static String target(Exchange e) {
+        String id = e.getMessage().getHeader("id", String.class);
+        return id != null ? id : e.getMessage().getHeader("name", String.class);
     }
 
     /** Answers 401 and ends the exchange unless it carries a valid bearer token. */
@@ -159,9 +214,11 @@ public final class ApiRoutes extends RouteBuilder {
         String header = exchange.getMessage().getHeader("Authorization", String.class);
         String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).strip() : null;
         exchange.getMessage().removeHeader("Authorization");
-        String holder = tokens.holder(token);
-        exchange.setProperty(Tokens.HOLDER, holder);
-        if (holder == null) {
+        Principal who = tokens.principal(token);
+        exchange.setProperty(Tokens.PRINCIPAL, who);
+        if (who != null) {
+            audit.recordWhenDone(exchange, who);
+        } else {
             // an exception thrown in an interceptor escapes the route's onException, so answer here
             problem(exchange, ApiException.unauthorized(token == null
                     ? "send Authorization: Bearer <token>" : "the token is not valid"));

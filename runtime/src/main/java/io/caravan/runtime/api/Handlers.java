@@ -71,7 +71,7 @@ public final class Handlers {
 
     /** The author (the token's name) and the {@code ?message=} of a change. */
     private static io.caravan.runtime.store.JobStore.Change change(Exchange e) {
-        return new io.caravan.runtime.store.JobStore.Change(Tokens.holderOf(e),
+        return new io.caravan.runtime.store.JobStore.Change(io.caravan.runtime.access.Tokens.holderOf(e),
                 e.getMessage().getHeader("message", String.class));
     }
 

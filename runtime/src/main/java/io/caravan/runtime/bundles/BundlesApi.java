@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.caravan.job.validation.Problem;
 import io.caravan.runtime.api.ApiException;
 import io.caravan.runtime.api.Replies;
-import io.caravan.runtime.api.Tokens;
+import io.caravan.runtime.access.Tokens;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -10,7 +10,7 @@ import io.caravan.job.validation.Problems;
 import io.caravan.runtime.api.ApiException;
 import io.caravan.runtime.api.Replies;
 import io.caravan.runtime.api.Requests;
-import io.caravan.runtime.api.Tokens;
+import io.caravan.runtime.access.Tokens;
 import io.caravan.runtime.store.JobRow;
 import io.caravan.runtime.store.JobStore;
 import java.util.List;

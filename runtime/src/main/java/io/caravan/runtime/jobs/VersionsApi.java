@@ -76,7 +76,7 @@ public final class VersionsApi {
         }
         JobStore.Version target = version(id, to, "$.to");
         String message = e.getMessage().getHeader("message", String.class);
-        JobRow row = jobs.update(id, jobs.document(id, target.path()), new JobStore.Change(io.caravan.runtime.api.Tokens.holderOf(e),
+        JobRow row = jobs.update(id, jobs.document(id, target.path()), new JobStore.Change(io.caravan.runtime.access.Tokens.holderOf(e),
                 message != null ? message : "rollback to version " + target.version()));
         reply(e, 200, json.createObjectNode().put("id", row.id()).put("current_version", row.currentVersion())
                 .put("rolled_back_to", target.version()));
