@@ -91,7 +91,7 @@ public final class Caravan implements AutoCloseable {
     public static void main(String[] args) throws Exception {
         Caravan caravan;
         try {
-            caravan = start(CaravanConfig.load());
+            caravan = start(config());
         } catch (Exception | Error e) {
             // a server thread left behind must not keep a process that failed to start alive
             System.exit(1);
@@ -99,6 +99,16 @@ public final class Caravan implements AutoCloseable {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(caravan::close, "caravan-shutdown"));
         caravan.stopped.await();
+    }
+
+    /** This process's configuration; a bad value is said before the process ends, naming its key. */
+    private static CaravanConfig config() {
+        try {
+            return CaravanConfig.load();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            LOG.error("Caravan could not start: {}", e.getMessage());
+            throw e;
+        }
     }
 
     /** Starts a node and returns once it is healthy. */
@@ -302,6 +312,7 @@ public final class Caravan implements AutoCloseable {
                 local = opened.local();
                 dbUrl = opened.dbUrl();
                 camel.getRegistry().bind(ObjectStore.CLIENT_BEAN, opened.minio());
+                camel.getRegistry().bind(io.caravan.connectors.egress.EgressPolicy.BEAN, config.egress()); // http steps
                 if (local != null) {
                     camel.getRegistry().bind(SqlStep.dataSourceBean("local"), local);
                 }

@@ -1,5 +1,6 @@
 package io.caravan.connectors.http;
 
+import io.caravan.connectors.egress.EgressPolicy;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,14 +28,23 @@ import org.apache.hc.core5.http.protocol.HttpContext;
  * {@code Authorization} and {@code Cookie} headers when the redirect leaves the origin; other
  * methods get the 3xx back. A response body is read up to a limit; past it the read fails with
  * {@link ResponseTooLargeException} and the connection is dropped, so the rest is never read.
+ * Every request and redirect goes only where the node's {@link EgressPolicy} allows
+ * ({@link EgressRoutes}).
  */
 public final class HttpClientRules implements HttpClientConfigurer {
 
     private final long maxResponseBytes;
+    private final EgressPolicy egress;
 
-    /** Rules with a body limit; public because Camel creates it from the endpoint URI. */
+    /** Rules with a body limit and the default egress policy; public because Camel creates it from the endpoint URI. */
     public HttpClientRules(long maxResponseBytes) {
+        this(maxResponseBytes, EgressPolicy.DEFAULT);
+    }
+
+    /** Rules with a body limit and an egress policy (from the registry, named in the endpoint URI). */
+    public HttpClientRules(long maxResponseBytes, EgressPolicy egress) {
         this.maxResponseBytes = maxResponseBytes;
+        this.egress = egress;
     }
 
     @Override
@@ -43,6 +53,7 @@ public final class HttpClientRules implements HttpClientConfigurer {
         // the step's retry policy, where every attempt is recorded
         builder.disableAutomaticRetries();
         builder.setRedirectStrategy(new Redirects());
+        builder.setRoutePlanner(new EgressRoutes(egress));
         // outermost in the chain: sees the final response, after redirects and decompression
         // (so a small gzip body cannot unpack past the limit), and holds the connection to drop
         builder.addExecInterceptorFirst("caravan-response-limit", (request, scope, chain) -> {

@@ -1,6 +1,8 @@
 package io.caravan.connectors.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.caravan.connectors.egress.EgressPolicy;
+import io.caravan.connectors.egress.EgressRefusedException;
 import io.caravan.job.step.StepCall;
 import io.caravan.job.step.StepException;
 import io.caravan.job.step.StepKind;
@@ -25,8 +27,9 @@ import org.apache.camel.Message;
  * body limit (so Camel caches its producer and connection pool); the full URL goes in
  * {@code CamelHttpUri}. GET and HEAD follow redirects, never taking {@code Authorization} to
  * another origin ({@link HttpClientRules}). Output {@code {status, headers, body}}, a JSON body
- * parsed; a body over {@code maxResponseBytes} fails with {@code http.too_large}. 429, 5xx and
- * connection errors are retryable; other unexpected statuses are not.
+ * parsed; a body over {@code maxResponseBytes} fails with {@code http.too_large}, an address the
+ * node's {@link EgressPolicy} denies (also behind a redirect) with {@code http.egress}. 429, 5xx
+ * and connection errors are retryable; other unexpected statuses are not.
  */
 public final class HttpStep implements StepKind<HttpConfig> {
 
@@ -75,7 +78,7 @@ public final class HttpStep implements StepKind<HttpConfig> {
         if (config.saveAs() != null || config.file() != null) {
             return HttpFiles.transfer(config, call, url, method);
         }
-        Exchange response = call.producer().send(endpoint(url, config, call.timeout()),
+        Exchange response = call.producer().send(endpoint(url, config, call),
                 exchange -> request(exchange.getMessage(), url, method, config));
         if (response.getException() != null) {
             throw failure(response.getException(), method, url, config);
@@ -117,13 +120,14 @@ public final class HttpStep implements StepKind<HttpConfig> {
         }
     }
 
-    static String endpoint(URI url, HttpConfig config, Duration stepTimeout) throws StepException {
-        return endpoint(url, config, stepTimeout, maxBytes(config), false);
+    static String endpoint(URI url, HttpConfig config, StepCall call) throws StepException {
+        return endpoint(url, config, call, maxBytes(config), false);
     }
 
     /** {@code raw}: the response body stays the connection's stream (read by the caller, any size). */
-    static String endpoint(URI url, HttpConfig config, Duration stepTimeout, long maxBytes, boolean raw)
+    static String endpoint(URI url, HttpConfig config, StepCall call, long maxBytes, boolean raw)
             throws StepException {
+        Duration stepTimeout = call.timeout();
         long cap = stepTimeout == null ? Long.MAX_VALUE : Math.max(1, stepTimeout.toMillis());
         long connect = Math.min(cap, millis(config.connectTimeout(), CONNECT_TIMEOUT, "connectTimeout"));
         long response = Math.min(cap, millis(config.responseTimeout(), RESPONSE_TIMEOUT, "responseTimeout"));
@@ -133,8 +137,14 @@ public final class HttpStep implements StepKind<HttpConfig> {
                 + "?throwExceptionOnFailure=false&followRedirects=true"
                 + "&connectTimeout=" + connect + "&connectionRequestTimeout=" + connect
                 + "&responseTimeout=" + response + "&soTimeout=" + response
-                + "&httpClientConfigurer=#class:" + HttpClientRules.class.getName() + "(" + maxBytes + ")"
+                + "&httpClientConfigurer=#class:" + HttpClientRules.class.getName() + "(" + maxBytes + egress(call) + ")"
                 + (raw ? "&disableStreamCache=true" : "");
+    }
+
+    /** The node's egress policy as a constructor argument of the rules; none bound: their default. */
+    private static String egress(StepCall call) {
+        boolean bound = call.camel().getRegistry().lookupByNameAndType(EgressPolicy.BEAN, EgressPolicy.class) != null;
+        return bound ? ",'#bean:" + EgressPolicy.BEAN + "'" : "";
     }
 
     static void request(Message in, URI url, String method, HttpConfig config) throws Exception {
@@ -207,17 +217,22 @@ public final class HttpStep implements StepKind<HttpConfig> {
     }
 
     static StepException failure(Exception e, String method, URI url, HttpConfig config) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof HttpClientRules.ResponseTooLargeException) {
-                return new StepException("http.too_large", method + " " + redact(url) + " returned a body of more than "
-                        + maxBytes(config) + " bytes; raise maxResponseBytes to accept it", false, e);
+        String target = method + " " + redact(url);
+        if (find(e, HttpClientRules.ResponseTooLargeException.class) != null) {
+            return new StepException("http.too_large", target + " returned a body of more than "
+                    + maxBytes(config) + " bytes; raise maxResponseBytes to accept it", false, e);
+        }
+        EgressRefusedException refused = find(e, EgressRefusedException.class);
+        if (refused != null) { // the same policy refuses every attempt
+            return new StepException("http.egress", target + " refused: " + refused.getMessage(), false, e);
+        }
+        Throwable cause = find(e, UnknownHostException.class); // under HttpClient's wrapping when routing resolved it
+        if (cause == null) {
+            cause = e;
+            while (cause.getCause() != null && !(cause instanceof java.io.IOException)) {
+                cause = cause.getCause();
             }
         }
-        Throwable cause = e;
-        while (cause.getCause() != null && !(cause instanceof java.io.IOException)) {
-            cause = cause.getCause();
-        }
-        String target = method + " " + redact(url);
         if (cause instanceof SocketTimeoutException || cause instanceof org.apache.hc.core5.http.ConnectionRequestTimeoutException) {
             return new StepException("http.timeout", target + " timed out: " + cause.getMessage(), true, e);
         }
@@ -226,6 +241,15 @@ public final class HttpStep implements StepKind<HttpConfig> {
             return new StepException("http.connection", target + " failed: " + cause, true, e);
         }
         return new StepException("http.error", target + " failed: " + e.getMessage(), false, e);
+    }
+
+    private static <T extends Throwable> T find(Throwable e, Class<T> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
     }
 
     private static long millis(String duration, Duration fallback, String field) throws StepException {

@@ -176,4 +176,14 @@ class HttpFilesTest {
                 .isInstanceOf(StepException.class).hasMessageContaining("saveAs").hasMessageContaining("is a path");
         assertThat(requests).hasSize(before);
     }
+
+    @Test
+    void aDownloadFromAMetadataAddressIsRefusedByTheDefaultEgressPolicyAndWritesNoFile() throws Exception {
+        assertThatThrownBy(() -> run("{\"url\": \"http://169.254.169.254/latest/user-data\", \"saveAs\": \"meta.txt\"}"))
+                .isInstanceOfSatisfying(StepException.class, e -> {
+                    assertThat(e.type()).isEqualTo("http.egress");
+                    assertThat(e.retryable()).isFalse();
+                });
+        assertThat(store.store().get(ExecutionFiles.of(call).path("meta.txt"))).isNull();
+    }
 }

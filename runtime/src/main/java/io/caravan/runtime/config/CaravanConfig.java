@@ -1,10 +1,13 @@
 package io.caravan.runtime.config;
 
+import io.caravan.connectors.egress.AddressBlock;
+import io.caravan.connectors.egress.EgressPolicy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -30,7 +33,8 @@ public record CaravanConfig(
         String adminToken,
         String masterKey,
         java.time.Duration leaseExpiry,
-        java.time.Duration heartbeat) {
+        java.time.Duration heartbeat,
+        EgressPolicy egress) {
 
     /** The configuration of this process. */
     public static CaravanConfig load() {
@@ -78,7 +82,8 @@ public record CaravanConfig(
                 r.text("CARAVAN_ADMIN_TOKEN", null),
                 r.text("CARAVAN_MASTER_KEY", null),
                 java.time.Duration.ofSeconds(r.integer("CARAVAN_LEASE_SECONDS", 30)),
-                java.time.Duration.ofSeconds(r.integer("CARAVAN_HEARTBEAT_SECONDS", 3)));
+                java.time.Duration.ofSeconds(r.integer("CARAVAN_HEARTBEAT_SECONDS", 3)),
+                new EgressPolicy(r.blocks("CARAVAN_EGRESS_DENY", "link-local"), r.blocks("CARAVAN_EGRESS_ALLOW", "none")));
     }
 
     public CaravanConfig {
@@ -95,7 +100,8 @@ public record CaravanConfig(
     @Override
     public String toString() {
         return "CaravanConfig[port=" + httpPort + ", dataDir=" + dataDir + ", db=" + (dbUrl == null ? "embedded" : dbUrl)
-                + ", s3=" + (s3Endpoint == null ? "embedded" : s3Endpoint) + ", workers=" + workers + ", node=" + nodeId + "]";
+                + ", s3=" + (s3Endpoint == null ? "embedded" : s3Endpoint) + ", workers=" + workers + ", node=" + nodeId
+                + ", egress=" + egress + "]";
     }
 
     /** Whether to start the embedded PostgreSQL. */
@@ -120,6 +126,10 @@ public record CaravanConfig(
         String text(String key, String fallback) {
             String v = values.get(key);
             return v == null || v.isBlank() ? fallback : v.strip();
+        }
+
+        List<AddressBlock> blocks(String key, String fallback) {
+            return AddressBlock.parse(key, text(key, fallback));
         }
 
         int integer(String key, int fallback) {
