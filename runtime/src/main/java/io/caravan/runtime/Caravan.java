@@ -326,7 +326,8 @@ public final class Caravan implements AutoCloseable {
                 Expressions expressions = language.expressions();
                 StepKinds kinds = language.kinds();
                 JobValidator validator = language.validator();
-                ObjectStore objects = new ObjectStore(camel, config.s3Bucket());
+                ObjectStore objects = new ObjectStore(camel, config.s3Bucket(),
+                        ObjectStore.encryption(config.s3Encryption(), config.s3KmsKey()));
                 camel.getRegistry().bind(io.caravan.connectors.files.ExecutionFiles.BEAN, objects); // steps' files
                 LoadedJobs loaded = new LoadedJobs(camel);
                 io.caravan.runtime.secrets.Sealer sealer = new io.caravan.runtime.secrets.Sealer(masterKey());
