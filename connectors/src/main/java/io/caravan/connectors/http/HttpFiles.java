@@ -43,7 +43,7 @@ final class HttpFiles {
         ExecutionFiles files = ExecutionFiles.of(call);
         long limit = config.maxResponseBytes() != null ? config.maxResponseBytes()
                 : config.saveAs() != null ? Long.MAX_VALUE : HttpStep.maxBytes(config);
-        Endpoint endpoint = call.camel().getEndpoint(HttpStep.endpoint(url, config, call.timeout(), limit, true));
+        Endpoint endpoint = call.camel().getEndpoint(HttpStep.endpoint(url, config, call.timeout(), limit, true, call.camel()));
         Producer producer = endpoint.createProducer();
         ServiceHelper.startService(producer);
         Exchange exchange = endpoint.createExchange();

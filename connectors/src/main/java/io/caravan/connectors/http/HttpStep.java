@@ -17,6 +17,9 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import io.caravan.connectors.tls.TrustedCertificates;
+import java.util.HexFormat;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -66,6 +69,13 @@ public final class HttpStep implements StepKind<HttpConfig> {
         if (config.maxResponseBytes() != null && config.maxResponseBytes() < 1) {
             problems.add(".maxResponseBytes", "must be at least 1, got " + config.maxResponseBytes());
         }
+        if (config.ca() != null && !config.ca().contains("{{")) {
+            try {
+                TrustedCertificates.trustStore(config.ca(), "ca");
+            } catch (IllegalArgumentException e) {
+                problems.add(".ca", e.getMessage());
+            }
+        }
     }
 
     @Override
@@ -75,7 +85,7 @@ public final class HttpStep implements StepKind<HttpConfig> {
         if (config.saveAs() != null || config.file() != null) {
             return HttpFiles.transfer(config, call, url, method);
         }
-        Exchange response = call.producer().send(endpoint(url, config, call.timeout()),
+        Exchange response = call.producer().send(endpoint(url, config, call.timeout(), call.camel()),
                 exchange -> request(exchange.getMessage(), url, method, config));
         if (response.getException() != null) {
             throw failure(response.getException(), method, url, config);
@@ -117,13 +127,17 @@ public final class HttpStep implements StepKind<HttpConfig> {
         }
     }
 
-    static String endpoint(URI url, HttpConfig config, Duration stepTimeout) throws StepException {
-        return endpoint(url, config, stepTimeout, maxBytes(config), false);
+    static String endpoint(URI url, HttpConfig config, Duration stepTimeout, CamelContext camel) throws StepException {
+        return endpoint(url, config, stepTimeout, maxBytes(config), false, camel);
     }
 
-    /** {@code raw}: the response body stays the connection's stream (read by the caller, any size). */
-    static String endpoint(URI url, HttpConfig config, Duration stepTimeout, long maxBytes, boolean raw)
-            throws StepException {
+    /**
+     * {@code raw}: the response body stays the connection's stream (read by the caller, any size).
+     * A step's {@code ca} is bound in the registry under its hash, so steps trusting the same CAs
+     * share an endpoint and its connection pool.
+     */
+    static String endpoint(URI url, HttpConfig config, Duration stepTimeout, long maxBytes, boolean raw,
+            CamelContext camel) throws StepException {
         long cap = stepTimeout == null ? Long.MAX_VALUE : Math.max(1, stepTimeout.toMillis());
         long connect = Math.min(cap, millis(config.connectTimeout(), CONNECT_TIMEOUT, "connectTimeout"));
         long response = Math.min(cap, millis(config.responseTimeout(), RESPONSE_TIMEOUT, "responseTimeout"));
@@ -134,7 +148,29 @@ public final class HttpStep implements StepKind<HttpConfig> {
                 + "&connectTimeout=" + connect + "&connectionRequestTimeout=" + connect
                 + "&responseTimeout=" + response + "&soTimeout=" + response
                 + "&httpClientConfigurer=#class:" + HttpClientRules.class.getName() + "(" + maxBytes + ")"
-                + (raw ? "&disableStreamCache=true" : "");
+                + (raw ? "&disableStreamCache=true" : "")
+                + (config.ca() == null ? "" : "&sslContextParameters=#" + trustBean(config.ca(), camel));
+    }
+
+    /** The registry name of Camel SSL parameters that trust {@code ca} only, bound on first use. */
+    private static String trustBean(String ca, CamelContext camel) throws StepException {
+        String name = "caravan-http-ca-" + HexFormat.of().formatHex(sha256(ca), 0, 16);
+        if (camel.getRegistry().lookupByName(name) == null) {
+            try {
+                camel.getRegistry().bind(name, TrustedCertificates.parameters(ca, "ca"));
+            } catch (IllegalArgumentException e) {
+                throw new StepException("http.tls", e.getMessage(), false);
+            }
+        }
+        return name;
+    }
+
+    private static byte[] sha256(String text) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e); // every JDK has SHA-256
+        }
     }
 
     static void request(Message in, URI url, String method, HttpConfig config) throws Exception {
@@ -218,6 +254,11 @@ public final class HttpStep implements StepKind<HttpConfig> {
             cause = cause.getCause();
         }
         String target = method + " " + redact(url);
+        if (cause instanceof javax.net.ssl.SSLHandshakeException || cause instanceof javax.net.ssl.SSLPeerUnverifiedException) {
+            // an untrusted or mismatched certificate stays so on the next attempt: not retryable
+            return new StepException("http.tls", target + ": the TLS connection was refused: " + cause.getMessage()
+                    + "; give the server's CA in ca if it is a private one", false, e);
+        }
         if (cause instanceof SocketTimeoutException || cause instanceof org.apache.hc.core5.http.ConnectionRequestTimeoutException) {
             return new StepException("http.timeout", target + " timed out: " + cause.getMessage(), true, e);
         }
