@@ -82,6 +82,8 @@ public final class Caravan implements AutoCloseable {
     private String databaseUrl;
     private String s3Endpoint;
     private MinioClient minio;
+    /** The API's HTTPS key material, or null for plain HTTP. */
+    private org.apache.camel.support.jsse.SSLContextParameters serverTls;
 
     private Caravan(CaravanConfig config) {
         this.config = config;
@@ -126,6 +128,8 @@ public final class Caravan implements AutoCloseable {
 
     private void boot() throws Exception {
         long t0 = System.nanoTime();
+        // a certificate that cannot be used stops the node before anything else starts
+        serverTls = config.tls().enabled() ? io.caravan.runtime.tls.ServerTls.parameters(config.tls()) : null;
         // what does not need the database starts beside it: each takes a second or more on 2 cores,
         // mostly class loading, while PostgreSQL starting is mostly waiting for its process
         CompletableFuture<Language> language = CompletableFuture.supplyAsync(Language::load, Caravan::bootThread);
@@ -161,7 +165,7 @@ public final class Caravan implements AutoCloseable {
             throw new IllegalStateException("Caravan did not start: "
                     + (failure == null ? "timed out" : failure.getMessage()), failure);
         }
-        LOG.info("Caravan node {} ready on port {} in {} ms", config.nodeId(), config.httpPort(),
+        LOG.info("Caravan node {} ready on port {} ({}) in {} ms", config.nodeId(), config.httpPort(), config.tls(),
                 (System.nanoTime() - t0) / 1_000_000);
         if (generatedToken != null) {
             System.out.println("\n  Caravan admin token (shown once, store it now): " + generatedToken + "\n");
@@ -206,6 +210,10 @@ public final class Caravan implements AutoCloseable {
         main.addInitialProperty("camel.server.port", String.valueOf(config.httpPort()));
         main.addInitialProperty("camel.server.host", "0.0.0.0");
         main.addInitialProperty("camel.server.maxBodySize", String.valueOf(MAX_BODY_BYTES));
+        if (serverTls != null) {
+            // the server takes the context's SSL parameters (set in Wiring): HTTPS only, on the same port
+            main.addInitialProperty("camel.server.useGlobalSslContextParameters", "true");
+        }
         main.addInitialProperty("camel.main.streamCachingEnabled", "false");
         main.addInitialProperty("camel.main.shutdownTimeout", "30");
         main.addInitialProperty("camel.rest.component", "platform-http");
@@ -307,6 +315,11 @@ public final class Caravan implements AutoCloseable {
         public void afterConfigure(BaseMainSupport main) {
             try {
                 camel = main.getCamelContext();
+                if (serverTls != null) {
+                    // read by platform-http as its server starts; camel-http leaves the global
+                    // parameters alone (its useGlobalSslContextParameters is off)
+                    camel.setSSLContextParameters(serverTls);
+                }
                 Stores opened = join(stores);
                 db = opened.db();
                 local = opened.local();
@@ -324,7 +337,8 @@ public final class Caravan implements AutoCloseable {
                 Expressions expressions = language.expressions();
                 StepKinds kinds = language.kinds();
                 JobValidator validator = language.validator();
-                ObjectStore objects = new ObjectStore(camel, config.s3Bucket());
+                ObjectStore objects = new ObjectStore(camel, config.s3Bucket(),
+                        ObjectStore.encryption(config.s3Encryption(), config.s3KmsKey()));
                 camel.getRegistry().bind(io.caravan.connectors.files.ExecutionFiles.BEAN, objects); // steps' files
                 LoadedJobs loaded = new LoadedJobs(camel);
                 io.caravan.runtime.secrets.Sealer sealer = new io.caravan.runtime.secrets.Sealer(masterKey());

@@ -32,7 +32,12 @@ public record HttpConfig(
         Object file,
         @JsonPropertyDescription("Sends file as the multipart/form-data part of this name, with the fields of an"
                 + " object body as text parts.")
-        String fileField) {
+        String fileField,
+        @JsonPropertyDescription("PEM certificates of the authorities an https server's certificate must lead to,"
+                + " instead of the JVM's trust store (a private CA or a self-signed server), e.g."
+                + " {{ connections.partner.ca }}. The host name is checked either way; there is no option to skip"
+                + " verification.")
+        String ca) {
 
     /** HTTP methods a step may use. */
     public enum Method { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS }

@@ -19,6 +19,9 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import io.caravan.connectors.tls.TrustedCertificates;
+import java.util.HexFormat;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -68,6 +71,13 @@ public final class HttpStep implements StepKind<HttpConfig> {
         }
         if (config.maxResponseBytes() != null && config.maxResponseBytes() < 1) {
             problems.add(".maxResponseBytes", "must be at least 1, got " + config.maxResponseBytes());
+        }
+        if (config.ca() != null && !config.ca().contains("{{")) {
+            try {
+                TrustedCertificates.trustStore(config.ca(), "ca");
+            } catch (IllegalArgumentException e) {
+                problems.add(".ca", e.getMessage());
+            }
         }
     }
 
@@ -124,7 +134,11 @@ public final class HttpStep implements StepKind<HttpConfig> {
         return endpoint(url, config, call, maxBytes(config), false);
     }
 
-    /** {@code raw}: the response body stays the connection's stream (read by the caller, any size). */
+    /**
+     * {@code raw}: the response body stays the connection's stream (read by the caller, any size).
+     * A step's {@code ca} is bound in the registry under its hash, so steps trusting the same CAs
+     * share an endpoint and its connection pool.
+     */
     static String endpoint(URI url, HttpConfig config, StepCall call, long maxBytes, boolean raw)
             throws StepException {
         Duration stepTimeout = call.timeout();
@@ -138,7 +152,29 @@ public final class HttpStep implements StepKind<HttpConfig> {
                 + "&connectTimeout=" + connect + "&connectionRequestTimeout=" + connect
                 + "&responseTimeout=" + response + "&soTimeout=" + response
                 + "&httpClientConfigurer=#class:" + HttpClientRules.class.getName() + "(" + maxBytes + egress(call) + ")"
-                + (raw ? "&disableStreamCache=true" : "");
+                + (raw ? "&disableStreamCache=true" : "")
+                + (config.ca() == null ? "" : "&sslContextParameters=#" + trustBean(config.ca(), call.camel()));
+    }
+
+    /** The registry name of Camel SSL parameters that trust {@code ca} only, bound on first use. */
+    private static String trustBean(String ca, CamelContext camel) throws StepException {
+        String name = "caravan-http-ca-" + HexFormat.of().formatHex(sha256(ca), 0, 16);
+        if (camel.getRegistry().lookupByName(name) == null) {
+            try {
+                camel.getRegistry().bind(name, TrustedCertificates.parameters(ca, "ca"));
+            } catch (IllegalArgumentException e) {
+                throw new StepException("http.tls", e.getMessage(), false);
+            }
+        }
+        return name;
+    }
+
+    private static byte[] sha256(String text) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e); // every JDK has SHA-256
+        }
     }
 
     /** The node's egress policy as a constructor argument of the rules; none bound: their default. */
@@ -232,6 +268,11 @@ public final class HttpStep implements StepKind<HttpConfig> {
             while (cause.getCause() != null && !(cause instanceof java.io.IOException)) {
                 cause = cause.getCause();
             }
+        }
+        if (cause instanceof javax.net.ssl.SSLHandshakeException || cause instanceof javax.net.ssl.SSLPeerUnverifiedException) {
+            // an untrusted or mismatched certificate stays so on the next attempt: not retryable
+            return new StepException("http.tls", target + ": the TLS connection was refused: " + cause.getMessage()
+                    + "; give the server's CA in ca if it is a private one", false, e);
         }
         if (cause instanceof SocketTimeoutException || cause instanceof org.apache.hc.core5.http.ConnectionRequestTimeoutException) {
             return new StepException("http.timeout", target + " timed out: " + cause.getMessage(), true, e);

@@ -4,6 +4,9 @@ import io.minio.GetObjectResponse;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
+import io.minio.ServerSideEncryption;
+import io.minio.ServerSideEncryptionKms;
+import io.minio.ServerSideEncryptionS3;
 import io.minio.errors.ErrorResponseException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -16,7 +19,9 @@ import org.apache.camel.component.minio.MinioConstants;
 
 /**
  * The S3-compatible store (MinIO in production, s3proxy embedded), reached through camel-minio
- * with the {@link io.minio.MinioClient} bound in the registry as {@value #CLIENT_BEAN}.
+ * with the {@link io.minio.MinioClient} bound in the registry as {@value #CLIENT_BEAN}. Writes go
+ * through the client itself: camel-minio's put sends neither conditional nor server-side
+ * encryption headers. With a {@link ServerSideEncryption} every write asks the store to encrypt.
  */
 public final class ObjectStore {
 
@@ -26,11 +31,45 @@ public final class ObjectStore {
     private final CamelContext camel;
     private final ProducerTemplate producer;
     private final String bucket;
+    private final ServerSideEncryption encryption;
+    /** Set once the bucket is known to exist: a streamed write cannot be sent again after NoSuchBucket. */
+    private volatile boolean bucketSeen;
 
+    /** A store whose objects are written as they are sent. */
     public ObjectStore(CamelContext camel, String bucket) {
+        this(camel, bucket, null);
+    }
+
+    /**
+     * A store whose every write carries {@code encryption} (SSE-S3 or SSE-KMS): definitions,
+     * versions, contexts and files alike.
+     */
+    public ObjectStore(CamelContext camel, String bucket, ServerSideEncryption encryption) {
         this.camel = camel;
         this.producer = camel.createProducerTemplate();
         this.bucket = bucket;
+        this.encryption = encryption;
+    }
+
+    /**
+     * The encryption {@code CARAVAN_S3_SSE} names: {@code AES256} (SSE-S3, keys the store
+     * manages) or {@code aws:kms} with the key's id (SSE-KMS); null for none.
+     */
+    public static ServerSideEncryption encryption(String mode, String kmsKey) {
+        if (mode == null) {
+            return null;
+        }
+        return switch (mode) {
+            case "AES256" -> new ServerSideEncryptionS3();
+            case "aws:kms" -> {
+                try {
+                    yield new ServerSideEncryptionKms(kmsKey, null);
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    throw new IllegalStateException(e); // only an encryption context is serialised, and there is none
+                }
+            }
+            default -> throw new IllegalArgumentException("unknown server-side encryption '" + mode + "'");
+        };
     }
 
     /** The bucket everything goes to. */
@@ -38,7 +77,7 @@ public final class ObjectStore {
         return bucket;
     }
 
-    /** The camel-minio URI of an operation on the bucket (null: put). */
+    /** The camel-minio URI of an operation on the bucket (null: put, which this class sends through the client). */
     public String uri(String operation) {
         return "minio:" + bucket + "?minioClient=#" + CLIENT_BEAN + "&autoCreateBucket=true"
                 + (operation == null ? "" : "&operation=" + operation);
@@ -46,24 +85,20 @@ public final class ObjectStore {
 
     /** Writes an object whole. */
     public void put(String key, byte[] data, String contentType) {
-        Exchange result = send(uri(null), key, e -> {
-            e.getMessage().setBody(data);
-            e.getMessage().setHeader(MinioConstants.OBJECT_NAME, key);
-            e.getMessage().setHeader(MinioConstants.CONTENT_LENGTH, (long) data.length);
-            e.getMessage().setHeader(MinioConstants.CONTENT_TYPE, contentType);
-        });
-        rethrow(result, "write", key);
+        write(key, data, contentType, Map.of());
     }
 
     /** Writes an object from a stream of known length, never holding it whole in memory. */
     public void putStream(String key, InputStream data, long length, String contentType) {
-        Exchange result = send(uri(null), key, e -> {
-            e.getMessage().setBody(data);
-            e.getMessage().setHeader(MinioConstants.OBJECT_NAME, key);
-            e.getMessage().setHeader(MinioConstants.CONTENT_LENGTH, length);
-            e.getMessage().setHeader(MinioConstants.CONTENT_TYPE, contentType);
-        });
-        rethrow(result, "write", key);
+        try {
+            if (!bucketSeen) {
+                createBucket();
+                bucketSeen = true;
+            }
+            client().putObject(args(key, contentType, Map.of()).stream(data, length, -1).build());
+        } catch (Exception e) {
+            throw new ObjectStoreException("cannot write object " + key + ": " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -132,29 +167,42 @@ public final class ObjectStore {
     public String putIf(String key, byte[] data, String contentType, String expected) {
         Map<String, String> condition = expected == null ? Map.of("If-None-Match", "*")
                 : Map.of("If-Match", "\"" + expected + "\"");
-        PutObjectArgs put = PutObjectArgs.builder().bucket(bucket).object(key).contentType(contentType)
-                .headers(condition).stream(new ByteArrayInputStream(data), data.length, -1).build();
+        try {
+            return write(key, data, contentType, condition);
+        } catch (ObjectStoreException e) {
+            if (e.getCause() instanceof ErrorResponseException r && r.response() != null && r.response().code() == 412) {
+                throw new ConflictException("object " + key + " was changed by another writer"
+                        + (expected == null ? " (it exists already)" : " since version " + expected), r);
+            }
+            throw e;
+        }
+    }
+
+    /** One PUT of bytes with these headers; a missing bucket is made and the PUT sent again. */
+    private String write(String key, byte[] data, String contentType, Map<String, String> headers) {
         try {
             try {
-                return unquote(client().putObject(put).etag());
+                String etag = unquote(client().putObject(args(key, contentType, headers)
+                        .stream(new ByteArrayInputStream(data), data.length, -1).build()).etag());
+                bucketSeen = true;
+                return etag;
             } catch (ErrorResponseException e) {
                 if (!"NoSuchBucket".equals(e.errorResponse().code())) {
                     throw e;
                 }
-                createBucket(); // as camel-minio's autoCreateBucket does for the other writes
-                put = PutObjectArgs.builder().bucket(bucket).object(key).contentType(contentType)
-                        .headers(condition).stream(new ByteArrayInputStream(data), data.length, -1).build();
-                return unquote(client().putObject(put).etag());
+                createBucket(); // as camel-minio's autoCreateBucket does for the other operations
+                return unquote(client().putObject(args(key, contentType, headers)
+                        .stream(new ByteArrayInputStream(data), data.length, -1).build()).etag());
             }
-        } catch (ErrorResponseException e) {
-            if (e.response() != null && e.response().code() == 412) {
-                throw new ConflictException("object " + key + " was changed by another writer"
-                        + (expected == null ? " (it exists already)" : " since version " + expected), e);
-            }
-            throw new ObjectStoreException("cannot write object " + key + ": " + e.getMessage(), e);
         } catch (Exception e) {
             throw new ObjectStoreException("cannot write object " + key + ": " + e.getMessage(), e);
         }
+    }
+
+    private PutObjectArgs.Builder args(String key, String contentType, Map<String, String> headers) {
+        PutObjectArgs.Builder put = PutObjectArgs.builder().bucket(bucket).object(key).contentType(contentType)
+                .headers(headers);
+        return encryption == null ? put : put.sse(encryption);
     }
 
     private void createBucket() throws Exception {

@@ -85,6 +85,15 @@ final class WinRmSession implements AutoCloseable {
         if (workingDirectory != null) {
             builder.workingDirectory(workingDirectory);
         }
+        String ca = settings.text("ca");
+        if (ca != null) { // certificate checks stay on (winrm4j's default): only what is trusted changes
+            try {
+                builder.sslContext(io.caravan.connectors.tls.TrustedCertificates.sslContext(ca, "connection '"
+                        + settings.name() + "': ca"));
+            } catch (IllegalArgumentException e) {
+                throw new StepException("winrm.config", e.getMessage(), false);
+            }
+        }
         WinRmClient client = builder.build();
         try {
             return new WinRmSession(client, client.createShell(), deadline, endpoint);

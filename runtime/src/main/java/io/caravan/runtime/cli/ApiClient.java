@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 
 /**
  * The server a command talks to ({@code --server}, {@code --token}, or CARAVAN_URL and
- * CARAVAN_TOKEN) and its API calls; a refusal becomes a {@link Refused} with the server's own
+ * CARAVAN_TOKEN; an https server's certificate checked against {@code --ca} or CARAVAN_CA_FILE,
+ * else the JVM's trust store) and its API calls; a refusal becomes a {@link Refused} with the server's own
  * problem+json detail and errors.
  */
 final class ApiClient {
@@ -27,7 +28,11 @@ final class ApiClient {
     @Option(names = "--token", description = "An API token (default: $CARAVAN_TOKEN).")
     String token;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    @Option(names = "--ca", description = "PEM file of the certificate authorities an https server's certificate must"
+            + " lead to (default: $CARAVAN_CA_FILE, else the JVM's trust store).")
+    java.nio.file.Path ca;
+
+    private HttpClient http;
 
     /** A call the server refused, or that did not reach it. */
     static final class Refused extends Exception {
@@ -80,7 +85,7 @@ final class ApiClient {
         }
         HttpResponse<String> response;
         try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            response = http().send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new Refused("cannot reach " + base + ": " + e.getMessage());
         } catch (InterruptedException e) {
@@ -95,6 +100,29 @@ final class ApiClient {
             throw new Refused(message.toString());
         }
         return answer;
+    }
+
+    /** The client, made on first use: the CA file is read once the options are parsed. */
+    private HttpClient http() throws Refused {
+        if (http == null) {
+            HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
+            String file = ca != null ? ca.toString() : System.getenv("CARAVAN_CA_FILE");
+            if (file != null && !file.isBlank()) {
+                String pem;
+                try {
+                    pem = java.nio.file.Files.readString(java.nio.file.Path.of(file), StandardCharsets.US_ASCII);
+                } catch (IOException e) {
+                    throw new Refused("cannot read the CA file " + file + " (" + e.getClass().getSimpleName() + ")");
+                }
+                try {
+                    builder.sslContext(io.caravan.connectors.tls.TrustedCertificates.sslContext(pem, "the CA file " + file));
+                } catch (IllegalArgumentException e) {
+                    throw new Refused(e.getMessage());
+                }
+            }
+            http = builder.build();
+        }
+        return http;
     }
 
     private static JsonNode parse(String body) {

@@ -34,7 +34,47 @@ public record CaravanConfig(
         String masterKey,
         java.time.Duration leaseExpiry,
         java.time.Duration heartbeat,
-        EgressPolicy egress) {
+        EgressPolicy egress,
+        Tls tls,
+        String s3Encryption,
+        String s3KmsKey) {
+
+    /** {@code CARAVAN_S3_SSE} for SSE-S3: the store encrypts with keys it manages. */
+    public static final String SSE_S3 = "AES256";
+    /** {@code CARAVAN_S3_SSE} for SSE-KMS: the store encrypts with {@code CARAVAN_S3_SSE_KMS_KEY}. */
+    public static final String SSE_KMS = "aws:kms";
+
+    /**
+     * The API's HTTPS: a PEM certificate chain and its PKCS#8 key, or a PKCS#12 keystore; with
+     * {@code required}, a node that is given neither does not start.
+     */
+    public record Tls(Path cert, Path key, Path keystore, String keystorePassword, boolean required) {
+        public Tls {
+            if ((cert == null) != (key == null)) {
+                throw new IllegalArgumentException("CARAVAN_TLS_CERT and CARAVAN_TLS_KEY go together: "
+                        + (cert == null ? "CARAVAN_TLS_KEY" : "CARAVAN_TLS_CERT") + " is set, the other is not");
+            }
+            if (cert != null && keystore != null) {
+                throw new IllegalArgumentException("give either CARAVAN_TLS_CERT and CARAVAN_TLS_KEY or"
+                        + " CARAVAN_TLS_KEYSTORE, not both");
+            }
+            if (required && cert == null && keystore == null) { // the fields are not set yet here
+                throw new IllegalArgumentException("CARAVAN_TLS_REQUIRED is true, but no certificate is given:"
+                        + " set CARAVAN_TLS_CERT and CARAVAN_TLS_KEY, or CARAVAN_TLS_KEYSTORE");
+            }
+        }
+
+        /** Whether the API serves HTTPS. */
+        public boolean enabled() {
+            return cert != null || keystore != null;
+        }
+
+        /** Never the keystore's password. */
+        @Override
+        public String toString() {
+            return enabled() ? "https" : "http";
+        }
+    }
 
     /** The configuration of this process. */
     public static CaravanConfig load() {
@@ -83,7 +123,12 @@ public record CaravanConfig(
                 r.text("CARAVAN_MASTER_KEY", null),
                 java.time.Duration.ofSeconds(r.integer("CARAVAN_LEASE_SECONDS", 30)),
                 java.time.Duration.ofSeconds(r.integer("CARAVAN_HEARTBEAT_SECONDS", 3)),
-                new EgressPolicy(r.blocks("CARAVAN_EGRESS_DENY", "link-local"), r.blocks("CARAVAN_EGRESS_ALLOW", "none")));
+                new EgressPolicy(r.blocks("CARAVAN_EGRESS_DENY", "link-local"), r.blocks("CARAVAN_EGRESS_ALLOW", "none")),
+
+                new Tls(r.path("CARAVAN_TLS_CERT"), r.path("CARAVAN_TLS_KEY"), r.path("CARAVAN_TLS_KEYSTORE"),
+                        r.text("CARAVAN_TLS_KEYSTORE_PASSWORD", null), r.bool("CARAVAN_TLS_REQUIRED", false)),
+                r.text("CARAVAN_S3_SSE", null),
+                r.text("CARAVAN_S3_SSE_KMS_KEY", null));
     }
 
     public CaravanConfig {
@@ -94,6 +139,38 @@ public record CaravanConfig(
         if (workers < 1) {
             throw new IllegalArgumentException("CARAVAN_WORKERS must be at least 1, got " + workers);
         }
+        checkEncryption(s3Encryption, s3KmsKey, s3Endpoint);
+    }
+
+    /**
+     * CARAVAN_S3_SSE needs an S3 server that encrypts: the embedded one does not, so it is refused
+     * there rather than left to look encrypted. SSE-KMS needs its key and, as S3 and MinIO demand,
+     * an https endpoint (the MinIO client refuses every such write over http).
+     */
+    private static void checkEncryption(String sse, String kmsKey, String endpoint) {
+        if (sse == null) {
+            if (kmsKey != null) {
+                throw new IllegalArgumentException("CARAVAN_S3_SSE_KMS_KEY is set, but CARAVAN_S3_SSE is not '" + SSE_KMS + "'");
+            }
+            return;
+        }
+        if (!sse.equals(SSE_S3) && !sse.equals(SSE_KMS)) {
+            throw new IllegalArgumentException("CARAVAN_S3_SSE must be " + SSE_S3 + " or " + SSE_KMS + ", got '" + sse + "'");
+        }
+        if (endpoint == null) {
+            throw new IllegalArgumentException("CARAVAN_S3_SSE needs an S3 server that encrypts (CARAVAN_S3_ENDPOINT);"
+                    + " the embedded one does not");
+        }
+        if (sse.equals(SSE_KMS) && kmsKey == null) {
+            throw new IllegalArgumentException("CARAVAN_S3_SSE=" + SSE_KMS + " needs CARAVAN_S3_SSE_KMS_KEY, the key's id");
+        }
+        if (sse.equals(SSE_S3) && kmsKey != null) {
+            throw new IllegalArgumentException("CARAVAN_S3_SSE_KMS_KEY is set, but CARAVAN_S3_SSE is not '" + SSE_KMS + "'");
+        }
+        if (sse.equals(SSE_KMS) && !endpoint.toLowerCase(Locale.ROOT).startsWith("https://")) {
+            throw new IllegalArgumentException("CARAVAN_S3_SSE=" + SSE_KMS + " needs an https CARAVAN_S3_ENDPOINT, got "
+                    + endpoint);
+        }
     }
 
     /** Never the admin token, the master key or passwords. */
@@ -101,7 +178,7 @@ public record CaravanConfig(
     public String toString() {
         return "CaravanConfig[port=" + httpPort + ", dataDir=" + dataDir + ", db=" + (dbUrl == null ? "embedded" : dbUrl)
                 + ", s3=" + (s3Endpoint == null ? "embedded" : s3Endpoint) + ", workers=" + workers + ", node=" + nodeId
-                + ", egress=" + egress + "]";
+                + ", egress=" + egress + ", api=" + tls + ", sse=" + (s3Encryption == null ? "off" : s3Encryption) + "]";
     }
 
     /** Whether to start the embedded PostgreSQL. */
@@ -130,6 +207,22 @@ public record CaravanConfig(
 
         List<AddressBlock> blocks(String key, String fallback) {
             return AddressBlock.parse(key, text(key, fallback));
+        }
+
+        Path path(String key) {
+            String v = text(key, null);
+            return v == null ? null : Path.of(v).toAbsolutePath().normalize();
+        }
+
+        boolean bool(String key, boolean fallback) {
+            String v = text(key, null);
+            if (v == null) {
+                return fallback;
+            }
+            if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
+                throw new IllegalArgumentException(key + " must be true or false, got '" + v + "'");
+            }
+            return Boolean.parseBoolean(v);
         }
 
         int integer(String key, int fallback) {

@@ -10,8 +10,8 @@ public enum ConnectionKind {
     SFTP(Set.of("host", "username"), Set.of("port", "knownHosts"), Set.of("password", "privateKey", "passphrase")),
     SSH(Set.of("host", "username"), Set.of("port", "knownHosts"), Set.of("password", "privateKey", "passphrase")),
     S3(Set.of("endpoint", "bucket"), Set.of("region", "accessKey"), Set.of("secretKey")),
-    HTTP(Set.of("base_url"), Set.of("headers"), Set.of("token", "password", "username")),
-    WINRM(Set.of("host", "username"), Set.of("port", "https"), Set.of("password"));
+    HTTP(Set.of("base_url"), Set.of("headers", "ca"), Set.of("token", "password", "username")),
+    WINRM(Set.of("host", "username"), Set.of("port", "https", "ca"), Set.of("password"));
 
     private final Set<String> required;
     private final Set<String> optional;

@@ -99,7 +99,7 @@ final class ConnectionTests {
         if (c.config().get("headers") instanceof java.util.Map<?, ?> headers) {
             headers.forEach((name, value) -> request.header(String.valueOf(name), String.valueOf(value)));
         }
-        int status = client().send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        int status = client(c).send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
         return new Outcome(status < 400, status == 401 || status == 403 ? "the credentials were refused (" + status + ")"
                 : "answered " + status);
     }
@@ -112,7 +112,7 @@ final class ConnectionTests {
                 .header("Content-Type", "application/soap+xml;charset=UTF-8")
                 .POST(HttpRequest.BodyPublishers.ofString(IDENTIFY));
         authorize(c, request);
-        int status = client().send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        int status = client(c).send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
         return new Outcome(status == 200, status == 200 ? "WS-Management answered Identify"
                 : status == 401 ? "the credentials were refused (401)" : "answered " + status);
     }
@@ -129,7 +129,12 @@ final class ConnectionTests {
         }
     }
 
-    private static HttpClient client() {
-        return HttpClient.newBuilder().connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
+    /** A client that verifies TLS against the connection's {@code ca}, else the JVM's trust store, as steps do. */
+    private static HttpClient client(ConnectionStore.Connection c) {
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NEVER);
+        if (c.config().get("ca") instanceof String ca) {
+            builder.sslContext(io.caravan.connectors.tls.TrustedCertificates.sslContext(ca, "config.ca"));
+        }
+        return builder.build();
     }
 }

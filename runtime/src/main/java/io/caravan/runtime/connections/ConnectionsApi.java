@@ -100,6 +100,14 @@ public final class ConnectionsApi {
         secretFields.stream().filter(f -> !kind.secrets().contains(f)).sorted()
                 .forEach(f -> problems.add(new Problem("$.secrets." + f, "is not a secret field of a " + kind.type()
                         + " connection (" + String.join(", ", new java.util.TreeSet<>(kind.secrets())) + ")")));
+        if (config.get("ca") != null) {
+            try {
+                io.caravan.connectors.tls.TrustedCertificates.trustStore(String.valueOf(config.get("ca")), "it");
+            } catch (IllegalArgumentException e) {
+                problems.add(new Problem("$.config.ca", "must be PEM certificates (-----BEGIN CERTIFICATE-----): "
+                        + e.getMessage()));
+            }
+        }
         Object url = config.get("url");
         if (kind == ConnectionKind.JDBC && url != null && !safeJdbcUrl(url.toString())) {
             problems.add(new Problem("$.config.url", "must be jdbc:postgresql://… without socketFactory, sslfactory,"
