@@ -93,7 +93,7 @@ public final class QueueDrain {
                 if (diag != null) {
                     diag.interrupt();
                 }
-                return report(c, nodes);
+                return report(c, nodes) + System.lineSeparator() + pickup(c, nodes);
             }
         } finally {
             for (Node node : started) {
@@ -164,6 +164,32 @@ public final class QueueDrain {
         }
         throw new IllegalStateException("the queue was not drained in 20 minutes");
     }
+
+    /**
+     * How soon an idle node starts an execution that it did not enqueue itself (as when another
+     * node, a schedule elsewhere or a webhook on another node queued it): {@code PICKUPS} rows
+     * inserted one at a time, straight into the table, each once the one before has started;
+     * the time from the row's insert to its start, read from the row.
+     */
+    private static String pickup(Connection c, int nodes) throws Exception {
+        clear(c);
+        List<Double> millis = new ArrayList<>();
+        for (int i = 0; i < PICKUPS; i++) {
+            Thread.sleep(150 + (i * 37) % 100); // not in step with any poll
+            enqueue(c, 1);
+            awaitDrained(c);
+        }
+        try (var s = c.createStatement(); ResultSet rs = s.executeQuery("select extract(epoch from started_at - created_at)"
+                + " * 1000 from executions where job_id = 'drain' order by 1")) {
+            while (rs.next()) {
+                millis.add(rs.getDouble(1));
+            }
+        }
+        return String.format(java.util.Locale.ROOT, "B4 pickup nodes=%d executions=%d median_ms=%.1f max_ms=%.1f",
+                nodes, millis.size(), millis.get(millis.size() / 2), millis.get(millis.size() - 1));
+    }
+
+    private static final int PICKUPS = 30;
 
     private static String report(Connection c, int nodes) throws Exception {
         try (var s = c.createStatement(); ResultSet rs = s.executeQuery("select count(*),"
