@@ -217,6 +217,9 @@ public final class Caravan implements AutoCloseable {
         main.addInitialProperty("camel.main.streamCachingEnabled", "false");
         main.addInitialProperty("camel.main.shutdownTimeout", "30");
         main.addInitialProperty("camel.rest.component", "platform-http");
+        main.addInitialProperty("camel.main.routesIncludePattern", "classpath:routes/*.yaml");
+        main.addInitialProperty("caravan.housekeeping.interval.millis",
+                String.valueOf(config.housekeeping().interval().toMillis()));
         main.addMainListener(wiring);
         Thread runner = new Thread(() -> {
             try {
@@ -370,6 +373,9 @@ public final class Caravan implements AutoCloseable {
                 generatedToken = tokens.seedAdmin(config.adminToken());
                 io.caravan.runtime.access.AuditLog audit = new io.caravan.runtime.access.AuditLog(db, config.nodeId());
                 camel.addRoutes(new CheckpointRoute(objects, json));
+                camel.getRegistry().bind(io.caravan.runtime.housekeeping.Housekeeping.BEAN,
+                        new io.caravan.runtime.housekeeping.Housekeeping(db, objects, config.housekeeping().retention(),
+                                loaded::definitions));
                 io.caravan.runtime.bundles.Bundles bundles = new io.caravan.runtime.bundles.Bundles(jobs, connectionStore, json);
                 camel.addRoutes(new ApiRoutes(new ApiRoutes.Features(
                         new Handlers(jobs, runs, executions, objects, camel, validator.schema(), json,
@@ -411,8 +417,6 @@ public final class Caravan implements AutoCloseable {
                         LOG.info("{} job(s) changed by other nodes loaded here", changed);
                     }
                 }));
-                resources.push(Periodic.every("caravan-housekeeping", java.time.Duration.ofMinutes(10),
-                        executions::purgeDeliveries));
                 resources.push(Periodic.every("caravan-file-disposal", java.time.Duration.ofSeconds(15), disposal::sweep));
                 ApiRoutes.startUnknown(camel);
                 workers.start();

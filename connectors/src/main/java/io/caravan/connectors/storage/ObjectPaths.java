@@ -16,6 +16,11 @@ public final class ObjectPaths {
         return "jobs/" + jobId + "/versions/" + version + ".json";
     }
 
+    /** Everything of an execution: its context and its files. */
+    public static String execution(String jobId, String executionId) {
+        return "jobs/" + jobId + "/executions/" + executionId + "/";
+    }
+
     /** The checkpointed context of an execution. */
     public static String context(String jobId, String executionId) {
         return "jobs/" + jobId + "/executions/" + executionId + "/context.json";

@@ -11,6 +11,8 @@ import io.minio.errors.ErrorResponseException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -233,6 +235,38 @@ public final class ObjectStore {
         Exchange result = send(uri("deleteObject"), key, e -> e.getMessage().setHeader(MinioConstants.OBJECT_NAME, key));
         if (result.getException() != null && !isMissing(result.getException())) {
             rethrow(result, "delete", key);
+        }
+    }
+
+    /**
+     * Removes every object under {@code prefix} (which ends with '/'), listed and removed in
+     * batches through the MinIO client (camel-minio has no removal of many at once).
+     *
+     * @return how many objects were removed
+     */
+    public int deleteUnder(String prefix) {
+        if (!prefix.endsWith("/")) {
+            throw new IllegalArgumentException("a prefix to delete under ends with '/': " + prefix);
+        }
+        try {
+            List<io.minio.messages.DeleteObject> keys = new ArrayList<>();
+            for (io.minio.Result<io.minio.messages.Item> item : client().listObjects(io.minio.ListObjectsArgs.builder()
+                    .bucket(bucket).prefix(prefix).recursive(true).build())) {
+                keys.add(new io.minio.messages.DeleteObject(item.get().objectName()));
+            }
+            if (keys.isEmpty()) {
+                return 0;
+            }
+            for (io.minio.Result<io.minio.messages.DeleteError> error : client().removeObjects(
+                    io.minio.RemoveObjectsArgs.builder().bucket(bucket).objects(keys).build())) {
+                io.minio.messages.DeleteError failed = error.get(); // the removal is lazy: iterating sends it
+                throw new ObjectStoreException("cannot delete object " + failed.objectName() + ": " + failed.message(), null);
+            }
+            return keys.size();
+        } catch (ObjectStoreException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new ObjectStoreException("cannot delete the objects under " + prefix + ": " + e.getMessage(), e);
         }
     }
 

@@ -29,6 +29,9 @@ public record JobDefinition(
         @JsonPropertyDescription("How many executions of this job may run at once.") Concurrency concurrency,
         @JsonPropertyDescription("Job timeout as an ISO-8601 duration, e.g. PT30M.") String timeout,
         @JsonPropertyDescription("Defaults for every step: retry and timeout.") StepDefaults defaults,
+        @JsonPropertyDescription("How long an ended execution of this job is kept (its row, step runs, context and"
+                + " files), as an ISO-8601 duration, e.g. P7D; default the node's CARAVAN_RETENTION (P30D).")
+        String retention,
         @JsonProperty(required = true)
         @JsonPropertyDescription("The steps, run in order.")
         List<StepSpec> steps) {

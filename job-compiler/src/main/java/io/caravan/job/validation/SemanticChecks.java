@@ -44,6 +44,11 @@ final class SemanticChecks {
     void check(ObjectNode job, Set<String> connections, Problems problems) {
         nul(job, problems, "");
         duration(job.get("timeout"), problems, ".timeout");
+        JsonNode retention = job.get("retention");
+        if (retention != null && retention.isTextual() && Template.hasPlaceholder(retention.asText())) {
+            problems.add(".retention", "must be a fixed duration such as P7D, not an expression");
+        }
+        duration(retention, problems, ".retention");
         duration(job.at("/defaults/timeout"), problems, ".defaults.timeout");
         retry(job.at("/defaults/retry"), problems.at(".defaults.retry"));
         Set<String> params = fieldNames(job.get("params"));

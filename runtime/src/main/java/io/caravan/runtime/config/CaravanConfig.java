@@ -37,7 +37,23 @@ public record CaravanConfig(
         EgressPolicy egress,
         Tls tls,
         String s3Encryption,
-        String s3KmsKey) {
+        String s3KmsKey,
+        Housekeeping housekeeping) {
+
+    /**
+     * What the housekeeping route removes and how often it looks: ended executions (row, step
+     * runs, context, files) older than {@code retention}, unless their job keeps its own.
+     */
+    public record Housekeeping(java.time.Duration retention, java.time.Duration interval) {
+        public Housekeeping {
+            if (retention.isNegative() || retention.isZero()) {
+                throw new IllegalArgumentException("CARAVAN_RETENTION must be a positive duration, got " + retention);
+            }
+            if (interval.isNegative() || interval.isZero()) {
+                throw new IllegalArgumentException("CARAVAN_HOUSEKEEPING_INTERVAL must be a positive duration, got " + interval);
+            }
+        }
+    }
 
     /** {@code CARAVAN_S3_SSE} for SSE-S3: the store encrypts with keys it manages. */
     public static final String SSE_S3 = "AES256";
@@ -128,7 +144,8 @@ public record CaravanConfig(
                 new Tls(r.path("CARAVAN_TLS_CERT"), r.path("CARAVAN_TLS_KEY"), r.path("CARAVAN_TLS_KEYSTORE"),
                         r.text("CARAVAN_TLS_KEYSTORE_PASSWORD", null), r.bool("CARAVAN_TLS_REQUIRED", false)),
                 r.text("CARAVAN_S3_SSE", null),
-                r.text("CARAVAN_S3_SSE_KMS_KEY", null));
+                r.text("CARAVAN_S3_SSE_KMS_KEY", null),
+                new Housekeeping(r.duration("CARAVAN_RETENTION", "P30D"), r.duration("CARAVAN_HOUSEKEEPING_INTERVAL", "PT1M")));
     }
 
     public CaravanConfig {
@@ -223,6 +240,15 @@ public record CaravanConfig(
                 throw new IllegalArgumentException(key + " must be true or false, got '" + v + "'");
             }
             return Boolean.parseBoolean(v);
+        }
+
+        java.time.Duration duration(String key, String fallback) {
+            String v = text(key, fallback);
+            try {
+                return java.time.Duration.parse(v);
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new IllegalArgumentException(key + " must be an ISO-8601 duration such as P30D or PT10M, got '" + v + "'");
+            }
         }
 
         int integer(String key, int fallback) {

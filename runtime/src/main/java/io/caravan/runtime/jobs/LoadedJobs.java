@@ -119,6 +119,18 @@ public final class LoadedJobs {
         return ids;
     }
 
+    /** The definitions of the jobs loaded here, by id, at their current version. */
+    public synchronized Map<String, io.caravan.job.model.JobDefinition> definitions() {
+        Map<String, io.caravan.job.model.JobDefinition> definitions = new java.util.TreeMap<>();
+        slots.forEach((id, slot) -> {
+            CompiledJob job = current(id);
+            if (job != null) {
+                definitions.put(id, job.job());
+            }
+        });
+        return definitions;
+    }
+
     /** The ids of the jobs loaded here. */
     public synchronized Set<String> ids() {
         Set<String> ids = new java.util.HashSet<>();

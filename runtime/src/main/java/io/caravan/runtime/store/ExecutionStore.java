@@ -102,11 +102,6 @@ public final class ExecutionStore {
     public record Delivery(UUID executionId, boolean created, Claim claim) {
     }
 
-    /** Removes webhook delivery ids past their 24 h replay window; each node does it, harmlessly twice. */
-    public void purgeDeliveries() {
-        jdbc.update("delete from webhook_deliveries where received_at < now() - interval '24 hours'");
-    }
-
     /** Records a run that a trigger started but that could not run (its parameters did not fit): FAILED at once. */
     public void insertFailed(UUID id, String jobId, int jobVersion, String triggerJson, String contextPath,
             String errorType, String errorMessage) {
