@@ -44,6 +44,17 @@ final class Deadline {
         }
     }
 
+    /**
+     * Throws when the time is over, whatever the ticks: for libraries that swallow the tick's
+     * exception (JSONPath with SUPPRESS_EXCEPTIONS would answer null as if nothing matched).
+     */
+    static void check() {
+        Deadline deadline = CURRENT.get();
+        if (deadline != null && System.nanoTime() - deadline.end > 0) {
+            throw new Exceeded(deadline.limit);
+        }
+    }
+
     /** Text whose every character read ticks, so that a backtracking regex match stops in time. */
     static CharSequence watched(CharSequence text) {
         return new Watched(text);

@@ -1,9 +1,9 @@
 package io.caravan.job.expression;
 
-import java.lang.reflect.Array;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -162,7 +162,11 @@ public final class Expressions {
     private <T> T guarded(String expression, Map<String, Object> scope, Function<Object, T> then) {
         JexlExpression parsed = parse(expression);
         try {
-            return Deadline.within(timeLimit, () -> then.apply(result(parsed.evaluate(new ScopeContext(scope)))));
+            return Deadline.within(timeLimit, () -> {
+                Object value = parsed.evaluate(new ScopeContext(scope));
+                Deadline.check(); // JEXL may have swallowed the deadline's exception (size() of a call that ran out)
+                return then.apply(result(value));
+            });
         } catch (StackOverflowError e) {
             throw new ExpressionException(expression, TOO_DEEP, null);
         } catch (RuntimeException e) {
@@ -177,27 +181,48 @@ public final class Expressions {
     }
 
     /**
-     * JEXL's ranges and arrays become lists, so steps only ever see JSON types; a range is lazy,
-     * so its size is checked before it is laid out ({@code 1..2000000000} must not fill the heap).
+     * JEXL's ranges, arrays and sets become lists, also inside lists and maps ({@code [[1], 1..3]}),
+     * so steps only ever see JSON types; a range is lazy, so its size is checked before it is
+     * laid out ({@code 1..2000000000} must not fill the heap). Lists and maps of the context come
+     * back as they are unless something inside them had to change.
      */
     private static Object result(Object value) {
-        if (value == null || value instanceof List<?> || value instanceof Set<?>
-                || !(value instanceof java.util.Collection<?> || value.getClass().isArray())) {
-            return value;
-        }
-        int size = value instanceof java.util.Collection<?> c ? c.size() : Array.getLength(value);
-        if (size > MAX_ITEMS) {
-            throw new TooMany(size);
-        }
-        List<Object> out = new ArrayList<>(size);
-        if (value instanceof java.util.Collection<?> c) {
-            out.addAll(c);
-        } else {
-            for (int i = 0; i < size; i++) {
-                out.add(Array.get(value, i));
+        if (value instanceof Map<?, ?> map) {
+            Map<Object, Object> changed = null;
+            for (Map.Entry<?, ?> entry : map.entrySet()) {
+                Object element = result(entry.getValue());
+                if (element != entry.getValue()) {
+                    changed = changed == null ? new LinkedHashMap<>(map) : changed;
+                    changed.put(entry.getKey(), element);
+                }
             }
+            return changed == null ? map : changed;
         }
-        return out;
+        if (value instanceof List<?> list) {
+            List<Object> changed = null;
+            for (int i = 0; i < list.size(); i++) {
+                Object element = result(list.get(i));
+                if (element != list.get(i)) {
+                    changed = changed == null ? new ArrayList<>(list) : changed;
+                    changed.set(i, element);
+                }
+            }
+            return changed == null ? list : changed;
+        }
+        if (value instanceof java.util.Collection<?> || value != null && value.getClass().isArray()) {
+            return result(laidOut(value));
+        }
+        return value;
+    }
+
+    private static List<Object> laidOut(Object collectionOrArray) {
+        java.util.Collection<?> values = collectionOrArray instanceof java.util.Collection<?> c ? c
+                : Texts.elements(collectionOrArray);
+        int size = values.size();
+        if (size < 0 || size > MAX_ITEMS) { // a long range's size does not fit an int
+            throw new TooMany(size < 0 ? "more than " + Integer.MAX_VALUE : String.valueOf(size));
+        }
+        return new ArrayList<>(values);
     }
 
     @SafeVarargs
@@ -214,7 +239,7 @@ public final class Expressions {
 
     /** A range or array too long to be laid out as a value. */
     private static final class TooMany extends RuntimeException {
-        TooMany(int size) {
+        TooMany(String size) {
             super("the result has " + size + " elements; a range or array an expression yields may hold at most "
                     + MAX_ITEMS, null, false, false);
         }

@@ -82,7 +82,9 @@ public final class Functions {
             throw new IllegalArgumentException("a JSONPath filter may not use =~ (regular expressions);"
                     + " select with jsonpath, then match with the expression's =~");
         }
-        return JsonPath.using(JSONPATH).parse(value).read(path);
+        Object found = JsonPath.using(JSONPATH).parse(value).read(path);
+        Deadline.check(); // the library swallows the deadline's exception and answers as if nothing matched
+        return found;
     }
 
     /** The value as JSON text. */

@@ -1,9 +1,7 @@
 package io.caravan.job.expression;
 
-import java.lang.reflect.Array;
 import java.math.BigDecimal;
 import java.math.MathContext;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -81,11 +79,6 @@ final class SandboxArithmetic extends JexlArithmetic {
         if (!value.getClass().isArray()) {
             return null;
         }
-        int length = Array.getLength(value);
-        List<Object> out = new ArrayList<>(length);
-        for (int i = 0; i < length; i++) {
-            out.add(Array.get(value, i));
-        }
-        return out;
+        return Texts.elements(value);
     }
 }

@@ -2,7 +2,9 @@ package io.caravan.job.expression;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.math.BigDecimal;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 
 /** How a value of the context reads when it is placed inside text. */
@@ -32,6 +34,14 @@ final class Texts {
             return plainDigits(d) <= MAX_PLAIN_DIGITS ? d.toPlainString() : d.toString();
         }
         return value.toString();
+    }
+
+    /**
+     * The elements of an array (JEXL's {@code [1, 2]} is one) as a list. A primitive array can
+     * only come from a literal, so it is as short as the expression that wrote it.
+     */
+    static List<?> elements(Object array) {
+        return array instanceof Object[] objects ? Arrays.asList(objects) : JSON.convertValue(array, List.class);
     }
 
     private static long plainDigits(BigDecimal d) {

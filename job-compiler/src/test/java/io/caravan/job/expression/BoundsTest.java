@@ -37,7 +37,8 @@ class BoundsTest {
         "params.text =~ '(.*a){25}b'",
         "params.text !~ '(.*a){25}b'",
         "[params.text] =~ '(.*a){25}b'",
-        "jsonpath(params.rows, '$..[?(@.name == $..name)]')",
+        "jsonpath(params.rows, '$[?(@.name in $..name)].id')",
+        "size(jsonpath(params.rows, '$[?(@.name in $..name)].id'))",
         "params.rows =~ params.rows",
     })
     void stopsAtTheTimeLimit(String expression) {
