@@ -1,11 +1,14 @@
 package io.caravan.job.expression;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.apache.commons.jexl3.JexlBuilder;
 import org.apache.commons.jexl3.JexlContext;
@@ -21,6 +24,12 @@ import org.apache.commons.jexl3.introspection.JexlSandbox;
  * expressions read the execution context and call {@link Functions}, and nothing else —
  * no {@code new}, no loops, no assignments, no class or reflection access.
  * <p>
+ * Bounded: an evaluation takes at most its time limit (one second unless given), text it builds
+ * is at most {@value Template#MAX_TEXT_LENGTH} characters, a range or array it yields at most
+ * {@value #MAX_ITEMS} elements, and an expression nested too deeply for the stack is refused.
+ * The ways each bound is kept are in {@code SandboxArithmetic}, {@code TextLimit} and
+ * {@code Deadline}; what is allowed is the allow-list in {@link #sandbox()}.
+ * <p>
  * A top-level name that is not in the scope ({@code secrets.token}, {@code row.id}) fails the
  * evaluation; below the top level navigation is safe, so {@code params.x ?: 'none'} works when
  * {@code x} is absent.
@@ -28,14 +37,30 @@ import org.apache.commons.jexl3.introspection.JexlSandbox;
  */
 public final class Expressions {
 
+    /** The most elements a range or array yielded by an expression may hold. */
+    public static final int MAX_ITEMS = 100_000;
+    /** How long one evaluation may take unless the constructor is told otherwise. */
+    public static final Duration DEFAULT_TIME_LIMIT = Duration.ofSeconds(1);
+
     private static final Pattern JEXL_LOCATION = Pattern.compile("^\\S*@\\d+(:\\d+)?(![\\d:]+)?\\s*");
 
-    private final JexlEngine jexl;
+    private static final String TOO_DEEP = "is nested too deeply (brackets, operators or calls inside each other)";
 
+    private final JexlEngine jexl;
+    private final Duration timeLimit;
+
+    /** Expressions with the {@linkplain #DEFAULT_TIME_LIMIT default time limit}. */
     public Expressions() {
+        this(DEFAULT_TIME_LIMIT);
+    }
+
+    /** Expressions whose evaluation may take at most {@code timeLimit} each. */
+    public Expressions(Duration timeLimit) {
+        this.timeLimit = timeLimit;
         Map<String, Object> functions = new HashMap<>();
         functions.put(null, Functions.class);
         this.jexl = new JexlBuilder()
+                .arithmetic(new SandboxArithmetic(true, null, Integer.MIN_VALUE))
                 .features(features())
                 // RESTRICTED allows only java.* packages: Functions must be named or no function resolves
                 .permissions(new JexlPermissions.ClassPermissions(Functions.class))
@@ -71,42 +96,47 @@ public final class Expressions {
     /**
      * Only the value types a JSON context holds (and our functions) may be touched: every other
      * class is blocked. Permissions are inherited, so {@code java.util.Map} covers every map.
-     * Even on those types, the ways out to the class and the monitor are blocked. Maps, lists and
+     * On each type only listed methods may be called, and no property is read but map keys:
+     * no way to a class, a monitor, or a method that grows its result without bound
+     * ({@code 2H.pow(n)}, {@code 1E999999999B.toPlainString()}, {@code 'a'.repeat(n)}) or runs a
+     * regular expression outside the time limit ({@code 'x'.split(regex)}). Maps, lists and
      * entries are the live execution context, so on them only reading methods may be called.
      */
     private static JexlSandbox sandbox() {
         JexlSandbox sandbox = new JexlSandbox(false, true);
-        for (Class<?> type : List.of(Number.class, Boolean.class, Functions.class)) {
-            sandbox.block(type.getName())
-                    .execute("getClass", "wait", "notify", "notifyAll", "hashCode")
-                    .read("class");
-        }
-        // an allow-list, because one String method call must not be able to fill the heap
-        // ('a'.repeat(n), '%0300000000d'.formatted(1), indent(n)); Functions.replace is the capped replace.
-        // Flags: inherited, then whether the read, write and execute lists allow (true) or block (false);
-        // a block list left empty blocks everything: no property reads ('abc'.bytes), no writes
-        sandbox.permissions(String.class.getName(), true, false, false, true)
-                .execute("length", "isEmpty", "isBlank", "trim", "strip", "stripLeading", "stripTrailing",
-                        "toUpperCase", "toLowerCase", "substring", "startsWith", "endsWith", "contains", "indexOf",
-                        "lastIndexOf", "charAt", "equals", "equalsIgnoreCase", "compareTo", "split", "concat",
-                        "toString");
-        sandbox.permissions(CharSequence.class.getName(), true, false, false, true)
-                .execute("length", "isEmpty", "charAt", "toString");
-        readOnly(sandbox, Map.class, "get", "getOrDefault", "containsKey", "containsValue", "isEmpty", "size",
+        sandbox.block(Functions.class.getName())
+                .execute("getClass", "wait", "notify", "notifyAll", "hashCode", "toString")
+                .read("class");
+        allowOnly(sandbox, Number.class, "intValue", "longValue", "doubleValue", "compareTo");
+        allowOnly(sandbox, Boolean.class, "booleanValue", "compareTo");
+        // Functions.replace and Functions.split are the bounded, literal replace and split
+        allowOnly(sandbox, String.class, "length", "isEmpty", "isBlank", "trim", "strip", "stripLeading",
+                "stripTrailing", "toUpperCase", "toLowerCase", "substring", "startsWith", "endsWith", "contains",
+                "indexOf", "lastIndexOf", "charAt", "equalsIgnoreCase", "compareTo");
+        allowOnly(sandbox, CharSequence.class, "length", "isEmpty", "charAt");
+        allowOnly(sandbox, Map.class, "get", "getOrDefault", "containsKey", "containsValue", "isEmpty", "size",
                 "keySet", "values", "entrySet");
-        readOnly(sandbox, List.class, "get", "size", "isEmpty", "contains", "containsAll", "indexOf", "lastIndexOf",
-                "subList");
-        readOnly(sandbox, java.util.Collection.class, "size", "isEmpty", "contains", "containsAll");
-        readOnly(sandbox, Map.Entry.class, "getKey", "getValue");
+        // no containsAll: on two lists it compares every element with every other, outside the time limit
+        allowOnly(sandbox, List.class, "get", "size", "isEmpty", "contains", "indexOf", "lastIndexOf", "subList");
+        allowOnly(sandbox, java.util.Collection.class, "size", "isEmpty", "contains");
+        allowOnly(sandbox, Map.Entry.class, "getKey", "getValue");
         return sandbox;
     }
 
-    /** Allows only the given methods (and equals, toString) on a type and its subtypes; no write. */
-    private static void readOnly(JexlSandbox sandbox, Class<?> type, String... methods) {
-        sandbox.permissions(type.getName(), true, false, false, true)
+    /**
+     * Allows only the given methods (and equals, toString) on a type and its subtypes; no property
+     * write, and no property read but the keys and indexes of maps and lists. Flags: inherited, then whether the read, write and execute lists allow (true)
+     * or block (false); a block list left empty blocks everything. A collection's toString is
+     * not Java's: text of a list or map is JSON, bounded, through {@code +} and {@code json()}.
+     */
+    private static void allowOnly(JexlSandbox sandbox, Class<?> type, String... methods) {
+        boolean container = Map.class.equals(type) || java.util.Collection.class.isAssignableFrom(type);
+        JexlSandbox.Permissions permissions = sandbox.permissions(type.getName(), true, false, false, true)
                 .execute(methods)
-                .execute("equals", "toString")
-                .read("class");
+                .execute(container ? new String[] {"equals"} : new String[] {"equals", "toString"});
+        if (container) {
+            permissions.read("class"); // the block list is no longer empty: keys and indexes may be read
+        }
     }
 
     /**
@@ -116,26 +146,103 @@ public final class Expressions {
      *     name that the scope does not hold
      */
     public Object evaluate(String expression, Map<String, Object> scope) {
+        return guarded(expression, scope, value -> value);
+    }
+
+    /**
+     * Evaluates one expression and writes its value as text, as a placeholder inside other text
+     * reads: null is empty, lists and maps are JSON.
+     *
+     * @throws ExpressionException as {@link #evaluate} does, or when the text is too long
+     */
+    public String evaluateToText(String expression, Map<String, Object> scope) {
+        return guarded(expression, scope, Texts::of);
+    }
+
+    private <T> T guarded(String expression, Map<String, Object> scope, Function<Object, T> then) {
         JexlExpression parsed = parse(expression);
         try {
-            return parsed.evaluate(new ScopeContext(scope));
+            return Deadline.within(timeLimit, () -> {
+                Object value = parsed.evaluate(new ScopeContext(scope));
+                Deadline.check(); // JEXL may have swallowed the deadline's exception (size() of a call that ran out)
+                return then.apply(result(value));
+            });
+        } catch (StackOverflowError e) {
+            throw new ExpressionException(expression, TOO_DEEP, null);
         } catch (RuntimeException e) {
-            UnknownName unknown = find(e, UnknownName.class);
-            if (unknown != null) {
-                throw new ExpressionException(expression, unknown.getMessage(), null);
+            RuntimeException bound = find(e, UnknownName.class, Deadline.Exceeded.class, TextLimit.TooLong.class,
+                    TooMany.class);
+            if (bound != null) {
+                throw new ExpressionException(expression, bound.getMessage(), null);
             }
             throw new ExpressionException(expression, e instanceof JexlException j ? describe(j)
                     : String.valueOf(e.getMessage()), e);
         }
     }
 
-    private static <T extends Throwable> T find(Throwable e, Class<T> type) {
+    /**
+     * JEXL's ranges, arrays and sets become lists, also inside lists and maps ({@code [[1], 1..3]}),
+     * so steps only ever see JSON types; a range is lazy, so its size is checked before it is
+     * laid out ({@code 1..2000000000} must not fill the heap). Lists and maps of the context come
+     * back as they are unless something inside them had to change.
+     */
+    private static Object result(Object value) {
+        if (value instanceof Map<?, ?> map) {
+            Map<Object, Object> changed = null;
+            for (Map.Entry<?, ?> entry : map.entrySet()) {
+                Object element = result(entry.getValue());
+                if (element != entry.getValue()) {
+                    changed = changed == null ? new LinkedHashMap<>(map) : changed;
+                    changed.put(entry.getKey(), element);
+                }
+            }
+            return changed == null ? map : changed;
+        }
+        if (value instanceof List<?> list) {
+            List<Object> changed = null;
+            for (int i = 0; i < list.size(); i++) {
+                Object element = result(list.get(i));
+                if (element != list.get(i)) {
+                    changed = changed == null ? new ArrayList<>(list) : changed;
+                    changed.set(i, element);
+                }
+            }
+            return changed == null ? list : changed;
+        }
+        if (value instanceof java.util.Collection<?> || value != null && value.getClass().isArray()) {
+            return result(laidOut(value));
+        }
+        return value;
+    }
+
+    private static List<Object> laidOut(Object collectionOrArray) {
+        java.util.Collection<?> values = collectionOrArray instanceof java.util.Collection<?> c ? c
+                : Texts.elements(collectionOrArray);
+        int size = values.size();
+        if (size < 0 || size > MAX_ITEMS) { // a long range's size does not fit an int
+            throw new TooMany(size < 0 ? "more than " + Integer.MAX_VALUE : String.valueOf(size));
+        }
+        return new ArrayList<>(values);
+    }
+
+    @SafeVarargs
+    private static RuntimeException find(Throwable e, Class<? extends RuntimeException>... types) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) {
-                return type.cast(t);
+            for (Class<? extends RuntimeException> type : types) {
+                if (type.isInstance(t)) {
+                    return type.cast(t);
+                }
             }
         }
         return null;
+    }
+
+    /** A range or array too long to be laid out as a value. */
+    private static final class TooMany extends RuntimeException {
+        TooMany(String size) {
+            super("the result has " + size + " elements; a range or array an expression yields may hold at most "
+                    + MAX_ITEMS, null, false, false);
+        }
     }
 
     /**
@@ -188,6 +295,8 @@ public final class Expressions {
             return jexl.createExpression(expression.strip());
         } catch (JexlException e) {
             throw new ExpressionException(expression, describe(e), e);
+        } catch (StackOverflowError e) {
+            throw new ExpressionException(expression, TOO_DEEP, null);
         }
     }
 
@@ -208,6 +317,8 @@ public final class Expressions {
             return jexl.createScript(expression.strip());
         } catch (JexlException e) {
             throw new ExpressionException(expression, describe(e), e);
+        } catch (StackOverflowError e) {
+            throw new ExpressionException(expression, TOO_DEEP, null);
         }
     }
 

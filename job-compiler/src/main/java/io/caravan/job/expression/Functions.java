@@ -1,6 +1,5 @@
 package io.caravan.job.expression;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.jayway.jsonpath.Configuration;
 import com.jayway.jsonpath.JsonPath;
@@ -24,15 +23,18 @@ import java.util.Map;
  * ({@code .size()}, {@code .get(i)}, {@code .containsKey(k)}, ...) and these methods of text:
  * {@code length isEmpty isBlank trim strip stripLeading stripTrailing toUpperCase toLowerCase
  * substring startsWith endsWith contains indexOf lastIndexOf charAt equals equalsIgnoreCase
- * compareTo split concat toString}. Methods that can build huge text ({@code repeat},
- * {@code formatted}, {@code indent}, {@code replace}, {@code replaceAll}, {@code matches}) are
- * not available: use {@link #replace(Object, String, String)}. Text produced by rendering a
- * template, and by {@code replace}, is limited to {@value Template#MAX_TEXT_LENGTH} characters (1 MiB).
+ * compareTo toString}. Methods that can build huge text ({@code repeat}, {@code formatted},
+ * {@code indent}, {@code concat}, {@code replace}) or take a regular expression ({@code split},
+ * {@code replaceAll}, {@code matches}) are not available: use {@code +},
+ * {@link #replace(Object, String, String)}, {@link #split(String, String)} and {@code =~}.
+ * Text built by an expression (by {@code +}, these functions, or rendering a template) is limited
+ * to {@value Template#MAX_TEXT_LENGTH} characters (1 MiB).
  */
 public final class Functions {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Configuration JSONPATH = Configuration.defaultConfiguration()
+            .jsonProvider(new WatchedJsonProvider())
             .addOptions(Option.SUPPRESS_EXCEPTIONS);
 
     private Functions() {
@@ -70,31 +72,55 @@ public final class Functions {
         }
     }
 
-    /** Reads a JSONPath (e.g. {@code $..id}) from a value of the context; null when it matches nothing. */
+    /**
+     * Reads a JSONPath (e.g. {@code $..id}) from a value of the context; null when it matches
+     * nothing. Filters may not match regular expressions ({@code =~}): a backtracking pattern
+     * could run for hours inside the library; match the result with {@code =~} instead.
+     */
     public static Object jsonpath(Object value, String path) {
-        return JsonPath.using(JSONPATH).parse(value).read(path);
+        if (path.contains("=~")) {
+            throw new IllegalArgumentException("a JSONPath filter may not use =~ (regular expressions);"
+                    + " select with jsonpath, then match with the expression's =~");
+        }
+        Object found = JsonPath.using(JSONPATH).parse(value).read(path);
+        Deadline.check(); // the library swallows the deadline's exception and answers as if nothing matched
+        return found;
     }
 
     /** The value as JSON text. */
-    public static String json(Object value) throws JsonProcessingException {
-        return JSON.writeValueAsString(value);
+    public static String json(Object value) {
+        return TextLimit.json(JSON, value);
     }
 
     public static String upper(Object value) {
-        return value == null ? null : value.toString().toUpperCase(Locale.ROOT);
+        return value == null ? null : limited(Texts.of(value).toUpperCase(Locale.ROOT));
     }
 
     public static String lower(Object value) {
-        return value == null ? null : value.toString().toLowerCase(Locale.ROOT);
+        return value == null ? null : limited(Texts.of(value).toLowerCase(Locale.ROOT));
     }
 
     public static String trim(Object value) {
-        return value == null ? null : value.toString().strip();
+        return value == null ? null : limited(Texts.of(value).strip());
     }
 
     /** Joins the elements of a list with a separator. */
     public static String join(Collection<?> values, String separator) {
-        return String.join(separator, values.stream().map(String::valueOf).toList());
+        StringBuilder out = new StringBuilder();
+        boolean first = true;
+        for (Object value : values) {
+            // checked as it grows: join(1..2000000000, ',') must stop at the limit, not fill the heap
+            String text = (first ? "" : separator) + value;
+            TextLimit.check((long) out.length() + text.length());
+            out.append(text);
+            first = false;
+        }
+        return out.toString();
+    }
+
+    private static String limited(String text) {
+        TextLimit.check(text.length());
+        return text;
     }
 
     /** Splits text around a literal separator. */
@@ -124,16 +150,9 @@ public final class Functions {
         for (int at = value.indexOf(from); at >= 0; at = value.indexOf(from, start)) {
             out.append(value, start, at).append(with);
             start = at + from.length();
-            checkLength(out.length() + value.length() - start);
+            TextLimit.check((long) out.length() + value.length() - start);
         }
         return out.append(value, start, value.length()).toString();
-    }
-
-    private static void checkLength(long length) {
-        if (length > Template.MAX_TEXT_LENGTH) {
-            throw new IllegalArgumentException("the result would be longer than "
-                    + Template.MAX_TEXT_LENGTH + " characters");
-        }
     }
 
     /** The keys of a map, in order. */

@@ -3,8 +3,6 @@ package io.caravan.job.expression;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Text with {@code {{ expr }}} placeholders. A value that is exactly one placeholder keeps the
@@ -18,39 +16,65 @@ public final class Template {
      */
     public static final int MAX_TEXT_LENGTH = 1024 * 1024;
 
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{(.*?)}}", Pattern.DOTALL);
-    private static final Pattern WHOLE = Pattern.compile("^\\s*\\{\\{((?:(?!}}).)*)}}\\s*$", Pattern.DOTALL);
+    private static final String OPEN = "{{";
+    private static final String CLOSE = "}}";
 
     private Template() {
     }
 
+    /**
+     * Where the placeholders stand, from each {@code {{} to the first {@code }}} after it.
+     * Found with {@code indexOf} rather than a regex: a lazy regex rescans the rest of the text
+     * from every unclosed opening, which is quadratic (80,000 characters of {@code {{} took 20 s).
+     */
+    private record Placeholder(int start, int end) {
+        String expression(String text) {
+            return text.substring(start + OPEN.length(), end - CLOSE.length()).strip();
+        }
+    }
+
+    /** The placeholders of a text, in order; {@code unclosed} is set when an opening has no close. */
+    private record Scan(List<Placeholder> placeholders, boolean unclosed) {
+        static Scan of(String text) {
+            List<Placeholder> found = new ArrayList<>();
+            int from = 0;
+            for (int open = text.indexOf(OPEN); open >= 0; open = text.indexOf(OPEN, from)) {
+                int close = text.indexOf(CLOSE, open + OPEN.length());
+                if (close < 0) {
+                    return new Scan(found, true);
+                }
+                from = close + CLOSE.length();
+                found.add(new Placeholder(open, from));
+            }
+            return new Scan(found, false);
+        }
+    }
+
     /** Whether the text holds at least one placeholder. */
     public static boolean hasPlaceholder(String text) {
-        return text != null && text.contains("{{") && PLACEHOLDER.matcher(text).find();
+        return text != null && text.contains(OPEN) && !Scan.of(text).placeholders().isEmpty();
     }
 
     /** Whether the text opens a placeholder it never closes, e.g. {@code "n {{ params.x"}. */
     public static boolean hasUnclosed(String text) {
-        return text != null && PLACEHOLDER.matcher(text).replaceAll("").contains("{{");
+        return text != null && text.contains(OPEN) && Scan.of(text).unclosed();
     }
 
     /** The expressions of every placeholder in the text, stripped. */
     public static List<String> expressions(String text) {
         List<String> found = new ArrayList<>();
-        if (text == null) {
-            return found;
-        }
-        Matcher m = PLACEHOLDER.matcher(text);
-        while (m.find()) {
-            found.add(m.group(1).strip());
+        if (text != null) {
+            Scan.of(text).placeholders().forEach(p -> found.add(p.expression(text)));
         }
         return found;
     }
 
-    /** The expression when the whole text is one placeholder, else null. */
+    /** The expression when the whole text (but whitespace around it) is one placeholder, else null. */
     public static String wholeExpression(String text) {
-        Matcher m = WHOLE.matcher(text);
-        return m.matches() ? m.group(1).strip() : null;
+        String stripped = text.strip();
+        List<Placeholder> found = Scan.of(stripped).placeholders();
+        return found.size() == 1 && found.get(0).start() == 0 && found.get(0).end() == stripped.length()
+                ? found.get(0).expression(stripped) : null;
     }
 
     /**
@@ -68,16 +92,18 @@ public final class Template {
         if (whole != null) {
             return expressions.evaluate(whole, scope);
         }
-        Matcher m = PLACEHOLDER.matcher(text);
         StringBuilder out = new StringBuilder();
+        int from = 0;
         String expression = null;
-        while (m.find()) {
-            expression = m.group(1).strip();
-            Object value = expressions.evaluate(expression, scope);
-            m.appendReplacement(out, Matcher.quoteReplacement(Texts.of(value)));
-            tooLong(out.length(), expression);
+        for (Placeholder placeholder : Scan.of(text).placeholders()) {
+            expression = placeholder.expression(text);
+            String value = expressions.evaluateToText(expression, scope);
+            out.append(text, from, placeholder.start());
+            tooLong((long) out.length() + value.length(), expression);
+            out.append(value);
+            from = placeholder.end();
         }
-        m.appendTail(out);
+        out.append(text, from, text.length());
         tooLong(out.length(), expression);
         return out.toString();
     }
@@ -102,7 +128,7 @@ public final class Template {
     }
 
     /** Text may be built from large values of the context; a bound keeps one step from filling the heap. */
-    private static void tooLong(int length, String expression) {
+    private static void tooLong(long length, String expression) {
         if (length > MAX_TEXT_LENGTH) {
             throw new ExpressionException(expression, "the rendered text is longer than " + MAX_TEXT_LENGTH
                     + " characters (1 MiB)", null);
