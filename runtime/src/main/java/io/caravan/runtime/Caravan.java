@@ -17,6 +17,7 @@ import io.caravan.runtime.embedded.EmbeddedDatabase;
 import io.caravan.runtime.embedded.EmbeddedObjectStore;
 import io.caravan.runtime.execution.ExecutionService;
 import io.caravan.runtime.execution.WorkerPool;
+import io.caravan.runtime.store.Notifications;
 import io.caravan.runtime.hooks.HookRoutes;
 import io.caravan.runtime.hooks.WebhookIntake;
 import io.caravan.runtime.connections.ConnectionRegistry;
@@ -303,6 +304,8 @@ public final class Caravan implements AutoCloseable {
         private String dbUrl;
         private JobService jobs;
         private WorkerPool workers;
+        private io.caravan.runtime.logs.ExecutionLogs logs;
+        private io.caravan.runtime.logs.LiveStreams streams;
         private ConnectionRegistry connections;
         private ExecutionStore executions;
         private FileDisposal disposal;
@@ -353,9 +356,11 @@ public final class Caravan implements AutoCloseable {
                         loaded, connections::names, json);
                 executions = new ExecutionStore(db);
                 SecretStore secrets = new SecretStore(db, sealer);
+                logs = new io.caravan.runtime.logs.ExecutionLogs(db);
+                resources.push(logs);
                 workers = new WorkerPool(executions, objects, loaded, jobs, camel.createProducerTemplate(), json,
                         config.nodeId(), config.workers(), config.leaseExpiry(), config.heartbeat(), secrets,
-                        connections::settings);
+                        connections::settings, logs);
                 ExecutionService runs = new ExecutionService(jobs, executions, workers, secrets.params(), json);
                 FileDropRepository drops = new FileDropRepository(db.jdbc(), config.nodeId());
                 camel.getRegistry().bind(io.caravan.runtime.triggers.FileDrops.REPOSITORY, drops);
@@ -370,6 +375,7 @@ public final class Caravan implements AutoCloseable {
                         new io.caravan.runtime.hooks.RateLimits(db.dataSource()),
                         answers, json), json));
                 Tokens tokens = new Tokens(db, json);
+                streams = new io.caravan.runtime.logs.LiveStreams(logs, executions, tokens, json);
                 generatedToken = tokens.seedAdmin(config.adminToken());
                 io.caravan.runtime.access.AuditLog audit = new io.caravan.runtime.access.AuditLog(db, config.nodeId());
                 camel.addRoutes(new CheckpointRoute(objects, json));
@@ -418,10 +424,13 @@ public final class Caravan implements AutoCloseable {
                     }
                 }));
                 resources.push(Periodic.every("caravan-file-disposal", java.time.Duration.ofSeconds(15), disposal::sweep));
+                streams.register(camel, config.httpPort());
                 ApiRoutes.startUnknown(camel);
                 workers.start();
                 resources.push(workers);
-                resources.push(io.caravan.runtime.store.QueueNotifications.listen(db, workers::wake));
+                resources.push(Notifications.listen(db, Map.of(
+                        Notifications.QUEUE, new Notifications.Channel(payload -> workers.wake(), workers::wake),
+                        Notifications.EVENTS, new Notifications.Channel(streams::publish, () -> { }))));
                 ready = true;
                 LOG.info("{} job(s) loaded", count);
             } catch (RuntimeException e) {

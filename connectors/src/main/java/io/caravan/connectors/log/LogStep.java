@@ -8,7 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
 
-/** {@code log}: writes a message to the log {@code caravan.job.<job id>}. */
+/** {@code log}: writes a message to the log {@code caravan.job.<job id>} and to the execution's own log. */
 public final class LogStep implements StepKind<LogConfig> {
 
     @Override
@@ -32,6 +32,7 @@ public final class LogStep implements StepKind<LogConfig> {
         Logger log = LoggerFactory.getLogger("caravan.job." + call.execution().jobId());
         log.atLevel(Level.valueOf(level.name()))
                 .log("[{} {}] {}", call.execution().executionId(), call.stepId(), call.execution().mask(config.message()));
+        call.execution().log(call.stepId(), level.name(), config.message()); // the execution's own log, masked there
         Map<String, Object> output = new LinkedHashMap<>();
         output.put("message", config.message());
         output.put("level", level.name());

@@ -50,6 +50,7 @@ final class ExecutionRunner {
     private final io.caravan.runtime.secrets.SecretStore secrets;
     private final io.caravan.runtime.secrets.SecretParams secretParams;
     private final java.util.function.Supplier<Map<String, Object>> connections;
+    private final io.caravan.runtime.logs.ExecutionLogs logs;
     private volatile ExecutionEnded ended = (row, status, context) -> { };
     /** The secrets each loaded version reads; weak keys, so a replaced version's entry goes with it. */
     private final Map<CompiledJob, java.util.Set<String>> secretRefs =
@@ -57,7 +58,8 @@ final class ExecutionRunner {
 
     ExecutionRunner(ExecutionStore store, Checkpoints checkpoints, ProducerTemplate producer, ObjectMapper json,
             Map<UUID, Running> running, io.caravan.runtime.secrets.SecretStore secrets,
-            java.util.function.Supplier<Map<String, Object>> connections) {
+            java.util.function.Supplier<Map<String, Object>> connections, io.caravan.runtime.logs.ExecutionLogs logs) {
+        this.logs = logs;
         this.secrets = secrets;
         this.connections = connections;
         this.store = store;
@@ -75,6 +77,17 @@ final class ExecutionRunner {
 
     /** Runs a claimed execution; every write names the claim's lease, so a stale node changes nothing. */
     void run(Claim claim, CompiledJob job, LeaseClock clock) throws Exception {
+        // what this thread logs for the execution names it (text and JSON logs alike)
+        try (var e = org.slf4j.MDC.putCloseable("execution_id", claim.row().id().toString());
+                var j = org.slf4j.MDC.putCloseable("job_id", claim.row().jobId());
+                var n = org.slf4j.MDC.putCloseable("node", claim.lease().nodeId())) {
+            runWithContext(claim, job, clock);
+        }
+    }
+
+    private void runWithContext(Claim claim, CompiledJob job, LeaseClock clock) throws Exception {
+        logs.add(claim.row().id(), "INFO", null, (claim.ranBefore() ? "continued" : "started") + " on node "
+                + claim.lease().nodeId() + ", job " + job.job().id() + " version " + job.version());
         try {
             ExecutionContext context = prepare(claim, job, clock);
             if (context != null) {
@@ -89,7 +102,11 @@ final class ExecutionRunner {
         } catch (ObjectStore.ObjectStoreException e) {
             LOG.warn("execution {} of job {} waits for the object store ({}); claimed again in {} s", claim.row().id(),
                     claim.row().jobId(), e.getMessage(), STORE_BACKOFF.toSeconds());
+            logs.add(claim.row().id(), "WARN", null, "the object store cannot be reached; the execution waits "
+                    + STORE_BACKOFF.toSeconds() + " s");
             store.postpone(claim.lease(), STORE_BACKOFF);
+        } finally {
+            logs.ended(claim.row().id());
         }
     }
 
@@ -102,7 +119,7 @@ final class ExecutionRunner {
     private ExecutionContext prepare(Claim claim, CompiledJob job, LeaseClock clock) throws Exception {
         ExecutionRow row = claim.row();
         Lease lease = claim.lease();
-        StoreListener listener = new StoreListener(store, lease, job.job().steps().size(), clock);
+        StoreListener listener = new StoreListener(store, lease, job.job().steps().size(), clock, logs);
         ObjectStore.Versioned saved = claim.ranBefore() ? checkpoints.read(row.jobId(), row.id().toString()) : null;
         ExecutionContext context = saved == null ? start(claim, job, listener) : resume(claim, job, saved, listener);
         if (context == null || !giveSecrets(claim, job, context)) {
@@ -260,6 +277,7 @@ final class ExecutionRunner {
             store.finish(claim.lease(), status, null, null, last);
         }
         LOG.debug("execution {} of job {} ended {}", row.id(), row.jobId(), status);
+        logs.add(row.id(), status.equals("SUCCESS") ? "INFO" : "WARN", null, "ended " + status);
         try {
             ended.ended(row, status, context.maskedData());
         } catch (RuntimeException e) { // what follows a run never changes how it ended

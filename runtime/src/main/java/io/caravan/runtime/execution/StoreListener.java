@@ -18,14 +18,17 @@ final class StoreListener implements ExecutionListener {
     private final Lease lease;
     private final int totalSteps;
     private final LeaseClock clock;
+    private final io.caravan.runtime.logs.ExecutionLogs logs;
     /** Only the execution's own thread calls a listener: no synchronisation. */
     private ExecutionStore.StepEnd pending;
 
-    StoreListener(ExecutionStore store, Lease lease, int totalSteps, LeaseClock clock) {
+    StoreListener(ExecutionStore store, Lease lease, int totalSteps, LeaseClock clock,
+            io.caravan.runtime.logs.ExecutionLogs logs) {
         this.store = store;
         this.lease = lease;
         this.totalSteps = totalSteps;
         this.clock = clock;
+        this.logs = logs;
     }
 
     /** The database refuses a stale node's rows by the lease epoch; S3 cannot, so this node stops itself first. */
@@ -46,6 +49,8 @@ final class StoreListener implements ExecutionListener {
                 before);
         if (!started) { // asked on another node: learnt with this write, at no extra round trip
             execution.requestCancel();
+        } else {
+            logs.add(lease.executionId(), "INFO", stepId, "step " + stepId + " started, attempt " + attempt(step));
         }
         return started;
     }
@@ -62,6 +67,26 @@ final class StoreListener implements ExecutionListener {
         pending = new ExecutionStore.StepEnd(stepId, attempt(step), (String) step.get("status"),
                 error == null ? null : (String) error.get("type"), error == null ? null : (String) error.get("message"),
                 Instant.parse((String) step.get("completed_at")), progress(execution, totalSteps));
+        logEnd(execution, stepId, step, error);
+    }
+
+    private void logEnd(ExecutionContext execution, String stepId, Map<String, Object> step, Map<?, ?> error) {
+        String status = (String) step.get("status");
+        if (error != null) {
+            logs.add(lease.executionId(), "ERROR", stepId, "step " + stepId + " " + status + ": " + error.get("type")
+                    + ": " + execution.mask(String.valueOf(error.get("message"))));
+        } else if (step.get("started_at") != null && step.get("completed_at") != null) {
+            long millis = java.time.Duration.between(Instant.parse((String) step.get("started_at")),
+                    Instant.parse((String) step.get("completed_at"))).toMillis();
+            logs.add(lease.executionId(), "INFO", stepId, "step " + stepId + " " + status + " in " + millis + " ms");
+        } else {
+            logs.add(lease.executionId(), "INFO", stepId, "step " + stepId + " " + status);
+        }
+    }
+
+    @Override
+    public void log(ExecutionContext execution, String stepId, String level, String message) {
+        logs.add(lease.executionId(), level, stepId, message);
     }
 
     /** The end of the last step checkpointed and not yet written, taken over by the caller (who writes it); or null. */
@@ -84,6 +109,8 @@ final class StoreListener implements ExecutionListener {
     public void attemptFailed(ExecutionContext execution, String stepId, String type, String message) {
         Map<String, Object> step = execution.step(stepId);
         store.stepEnded(lease, stepId, attempt(step), "FAILED", type, message, Instant.now(), progress(execution, totalSteps));
+        logs.add(lease.executionId(), "WARN", stepId, "step " + stepId + " attempt " + attempt(step) + " failed: " + type
+                + ": " + execution.mask(message) + "; it is tried again");
     }
 
     /** The share of steps that have ended, 0–100. */

@@ -74,11 +74,12 @@ public final class WorkerPool implements AutoCloseable {
     public WorkerPool(ExecutionStore store, ObjectStore objects, LoadedJobs loaded, JobService jobs,
             ProducerTemplate producer, ObjectMapper json, String nodeId, int size, Duration leaseExpiry,
             Duration heartbeat, io.caravan.runtime.secrets.SecretStore secrets,
-            java.util.function.Supplier<Map<String, Object>> connections) {
+            java.util.function.Supplier<Map<String, Object>> connections, io.caravan.runtime.logs.ExecutionLogs logs) {
         this.store = store;
         this.loaded = loaded;
         this.jobs = jobs;
-        this.runner = new ExecutionRunner(store, new Checkpoints(objects, json), producer, json, executing, secrets, connections);
+        this.runner = new ExecutionRunner(store, new Checkpoints(objects, json), producer, json, executing, secrets, connections,
+                logs);
         this.nodeId = nodeId;
         this.size = size;
         this.leaseExpiry = leaseExpiry;
