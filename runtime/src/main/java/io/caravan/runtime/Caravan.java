@@ -60,8 +60,6 @@ import org.slf4j.LoggerFactory;
 public final class Caravan implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Caravan.class);
-    /** Largest request body the API reads; a job document is a few kilobytes. */
-    static final long MAX_BODY_BYTES = 4L * 1024 * 1024;
     /** How often a node loads the jobs other nodes changed: a schedule of a new job fires here no later. */
     private static final java.time.Duration JOB_SYNC_PERIOD = java.time.Duration.ofSeconds(2);
 
@@ -210,7 +208,7 @@ public final class Caravan implements AutoCloseable {
         main.addInitialProperty("camel.server.enabled", "true");
         main.addInitialProperty("camel.server.port", String.valueOf(config.httpPort()));
         main.addInitialProperty("camel.server.host", "0.0.0.0");
-        main.addInitialProperty("camel.server.maxBodySize", String.valueOf(MAX_BODY_BYTES));
+        main.addInitialProperty("camel.server.maxBodySize", String.valueOf(config.http().apiMaxBody()));
         if (serverTls != null) {
             // the server takes the context's SSL parameters (set in Wiring): HTTPS only, on the same port
             main.addInitialProperty("camel.server.useGlobalSslContextParameters", "true");
@@ -336,6 +334,8 @@ public final class Caravan implements AutoCloseable {
                     camel.getRegistry().bind(SqlStep.dataSourceBean("local"), local);
                 }
                 Language language = join(this.language);
+                new io.caravan.runtime.api.HttpHardening(config.http(), serverTls != null, language.json())
+                        .register(camel);
                 camel.getRegistry().bind("caravan-vertx", join(vertx)); // platform-http uses it, does not own it
                 camel.addComponent("quartz", ScheduleStore.component(dbUrl, config.dbUser(), config.dbPassword(),
                         config.nodeId()));
@@ -373,7 +373,7 @@ public final class Caravan implements AutoCloseable {
                         new io.caravan.runtime.triggers.FileDrops(camel, connectionStore, objects, runs, drops)));
                 camel.addRoutes(new HookRoutes(new WebhookIntake(loaded, runs, secrets,
                         new io.caravan.runtime.hooks.RateLimits(db.dataSource()),
-                        answers, json), json));
+                        answers, json, config.http().webhookMaxBody()), json));
                 Tokens tokens = new Tokens(db, json);
                 streams = new io.caravan.runtime.logs.LiveStreams(logs, executions, tokens, json);
                 generatedToken = tokens.seedAdmin(config.adminToken());
