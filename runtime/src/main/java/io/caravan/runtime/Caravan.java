@@ -5,6 +5,7 @@ import io.caravan.connectors.checkpoint.CheckpointRoute;
 import io.caravan.connectors.sql.SqlStep;
 import io.caravan.connectors.storage.ObjectStore;
 import io.caravan.connectors.storage.S3Clients;
+import io.caravan.runtime.serialization.SerialFilter;
 import io.caravan.job.compiler.JobCompiler;
 import io.caravan.job.expression.Expressions;
 import io.caravan.job.step.StepKinds;
@@ -114,6 +115,7 @@ public final class Caravan implements AutoCloseable {
 
     /** Starts a node and returns once it is healthy. */
     public static Caravan start(CaravanConfig config) throws Exception {
+        SerialFilter.install(); // before anything could read a stream
         Caravan caravan = new Caravan(config);
         try {
             caravan.boot();
