@@ -38,7 +38,8 @@ public record CaravanConfig(
         Tls tls,
         String s3Encryption,
         String s3KmsKey,
-        Housekeeping housekeeping) {
+        Housekeeping housekeeping,
+        Jolokia jolokia) {
 
     /**
      * What the housekeeping route removes and how often it looks: ended executions (row, step
@@ -52,6 +53,47 @@ public record CaravanConfig(
             if (interval.isNegative() || interval.isZero()) {
                 throw new IllegalArgumentException("CARAVAN_HOUSEKEEPING_INTERVAL must be a positive duration, got " + interval);
             }
+        }
+    }
+
+    /**
+     * The Jolokia agent, JMX over HTTP for Hawtio ({@code CARAVAN_JOLOKIA_*}): off unless a port is
+     * given, on 127.0.0.1 unless a host is. Anyone who reaches it can read and operate the node's
+     * MBeans, so a host other than loopback is refused without a user and password.
+     */
+    public record Jolokia(int port, String host, String user, String password) {
+        public Jolokia {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("CARAVAN_JOLOKIA_PORT must be 1 to 65535 (or unset: off), got " + port);
+            }
+            if ((user == null) != (password == null)) {
+                throw new IllegalArgumentException("CARAVAN_JOLOKIA_USER and CARAVAN_JOLOKIA_PASSWORD go together: "
+                        + (user == null ? "CARAVAN_JOLOKIA_PASSWORD" : "CARAVAN_JOLOKIA_USER") + " is set, the other is not");
+            }
+            if (port > 0 && user == null && !loopback(host)) {
+                throw new IllegalArgumentException("CARAVAN_JOLOKIA_HOST is " + host + ", which is not loopback:"
+                        + " set CARAVAN_JOLOKIA_USER and CARAVAN_JOLOKIA_PASSWORD, since Jolokia gives whoever"
+                        + " reaches it the node's JMX");
+            }
+        }
+
+        /** Whether the agent runs. */
+        public boolean enabled() {
+            return port > 0;
+        }
+
+        private static boolean loopback(String host) {
+            try {
+                return java.net.InetAddress.getByName(host).isLoopbackAddress();
+            } catch (java.net.UnknownHostException e) {
+                throw new IllegalArgumentException("CARAVAN_JOLOKIA_HOST: unknown host '" + host + "'");
+            }
+        }
+
+        /** Never the password. */
+        @Override
+        public String toString() {
+            return enabled() ? host + ":" + port + (user == null ? "" : " (user " + user + ")") : "off";
         }
     }
 
@@ -145,7 +187,9 @@ public record CaravanConfig(
                         r.text("CARAVAN_TLS_KEYSTORE_PASSWORD", null), r.bool("CARAVAN_TLS_REQUIRED", false)),
                 r.text("CARAVAN_S3_SSE", null),
                 r.text("CARAVAN_S3_SSE_KMS_KEY", null),
-                new Housekeeping(r.duration("CARAVAN_RETENTION", "P30D"), r.duration("CARAVAN_HOUSEKEEPING_INTERVAL", "PT1M")));
+                new Housekeeping(r.duration("CARAVAN_RETENTION", "P30D"), r.duration("CARAVAN_HOUSEKEEPING_INTERVAL", "PT1M")),
+                new Jolokia(r.integer("CARAVAN_JOLOKIA_PORT", 0), r.text("CARAVAN_JOLOKIA_HOST", "127.0.0.1"),
+                        r.text("CARAVAN_JOLOKIA_USER", null), r.text("CARAVAN_JOLOKIA_PASSWORD", null)));
     }
 
     public CaravanConfig {
@@ -195,7 +239,7 @@ public record CaravanConfig(
     public String toString() {
         return "CaravanConfig[port=" + httpPort + ", dataDir=" + dataDir + ", db=" + (dbUrl == null ? "embedded" : dbUrl)
                 + ", s3=" + (s3Endpoint == null ? "embedded" : s3Endpoint) + ", workers=" + workers + ", node=" + nodeId
-                + ", egress=" + egress + ", api=" + tls + ", sse=" + (s3Encryption == null ? "off" : s3Encryption) + "]";
+                + ", egress=" + egress + ", api=" + tls + ", sse=" + (s3Encryption == null ? "off" : s3Encryption) + ", jolokia=" + jolokia + "]";
     }
 
     /** Whether to start the embedded PostgreSQL. */
