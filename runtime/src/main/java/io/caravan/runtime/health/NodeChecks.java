@@ -37,13 +37,19 @@ public final class NodeChecks {
         };
     }
 
-    /** Whether the bucket exists, asked with {@code probe}: a client of its own whose timeouts are short. */
+    /**
+     * Whether the object store answers, asked with {@code probe} (a client of its own whose
+     * timeouts are short) whether the bucket exists. A bucket not made yet is fine: the first
+     * write makes it. A refusal (bad credentials, no permission) is down, with S3's error code.
+     */
     public static Check objectStore(MinioClient probe, String bucket) {
         return () -> {
-            if (!probe.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
-                throw new Unready("bucket '" + bucket + "' does not exist");
+            try {
+                return probe.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())
+                        ? "bucket '" + bucket + "' exists" : "bucket '" + bucket + "' is made by the first write";
+            } catch (io.minio.errors.ErrorResponseException e) {
+                throw new Unready("the object store answered " + e.errorResponse().code());
             }
-            return "bucket '" + bucket + "' exists";
         };
     }
 
