@@ -71,10 +71,17 @@ public final class Caravan implements AutoCloseable {
     static final int HTTP_WORKER_THREADS = 200;
     /** The region S3 requests are signed for. MinIO and s3proxy accept any; AWS S3 elsewhere would need a setting. */
     private static final String REGION = "us-east-1";
+    /** How long a readiness check waits for the database or the object store. */
+    private static final java.time.Duration PROBE_TIMEOUT = java.time.Duration.ofSeconds(2);
+    /** How long a readiness report is reused: a storm of probes costs one round of checks per second. */
+    private static final java.time.Duration PROBE_CACHE = java.time.Duration.ofSeconds(1);
     private final CountDownLatch started = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Main main = new Main();
     private volatile boolean ready;
+    /** Set as {@link #close()} begins: liveness answers 503 from then on. */
+    private volatile boolean stopping;
+    private io.caravan.runtime.nodes.NodeHeartbeat heartbeat;
     private volatile boolean mainStarted;
     private volatile Throwable failure;
     private CamelContext camel;
@@ -197,7 +204,8 @@ public final class Caravan implements AutoCloseable {
         Database db = Database.open(dbUrl, config.dbUser(), config.dbPassword(), config.workers() + 6,
                 "caravan " + config.nodeId());
         resources.push(db);
-        resources.push(new io.caravan.runtime.nodes.NodeHeartbeat(db, config.nodeId(), version()));
+        heartbeat = new io.caravan.runtime.nodes.NodeHeartbeat(db, config.nodeId(), version());
+        resources.push(heartbeat);
         databaseUrl = dbUrl;
         s3Endpoint = embeddedS3 == null ? config.s3Endpoint() : join(embeddedS3).endpoint();
         minio = join(s3Client);
@@ -216,6 +224,13 @@ public final class Caravan implements AutoCloseable {
             main.addInitialProperty("camel.server.useGlobalSslContextParameters", "true");
         }
         main.addInitialProperty("camel.main.streamCachingEnabled", "false");
+        // JMX with the context's own name, so that a job's route is found as
+        // org.apache.camel:context=caravan,type=routes,name="job.<id>" and each step as
+        // type=processors,name="<job>.<step>", with exchange counts and times (what Hawtio shows)
+        main.addInitialProperty("camel.main.jmxEnabled", "true");
+        main.addInitialProperty("camel.main.jmxManagementNamePattern", "#name#");
+        main.addInitialProperty("camel.main.jmxManagementMBeansLevel", "Default");
+        main.addInitialProperty("camel.main.jmxManagementStatisticsLevel", "Default");
         main.addInitialProperty("camel.main.shutdownTimeout", "30");
         main.addInitialProperty("camel.rest.component", "platform-http");
         main.addInitialProperty("camel.main.routesIncludePattern", "classpath:routes/*.yaml");
@@ -395,11 +410,36 @@ public final class Caravan implements AutoCloseable {
                                 bundles, jobs, connectionStore, connections, secrets, json), json),
                         new io.caravan.runtime.jobs.CatalogueApi(jobs, json),
                         new io.caravan.runtime.access.TokensApi(tokens, json),
-                        new io.caravan.runtime.access.AuditApi(audit, json)),
+                        new io.caravan.runtime.access.AuditApi(audit, json),
+                        new io.caravan.runtime.nodes.ExecutorStatus(db, config.nodeId(), config.workers(),
+                                workers::busy, json)),
                         tokens, audit, json, () -> ready));
+                camel.addRoutes(new io.caravan.runtime.health.HealthRoutes(readiness(), () -> stopping, json));
             } catch (Exception e) {
                 throw new IllegalStateException("cannot wire Caravan: " + e.getMessage(), e);
             }
+        }
+
+        /**
+         * What {@code /health/ready} checks: the node started and not stopping, its database, its
+         * bucket (through a client of its own that gives up after {@link #PROBE_TIMEOUT}), Quartz
+         * and the workers.
+         */
+        private io.caravan.runtime.health.Readiness readiness() {
+            MinioClient probe = s3Client(s3Endpoint);
+            long millis = PROBE_TIMEOUT.toMillis();
+            probe.setTimeout(millis, millis, millis);
+            Map<String, io.caravan.runtime.health.Readiness.Check> checks = new java.util.LinkedHashMap<>();
+            checks.put("node", io.caravan.runtime.health.NodeChecks.node(
+                    () -> stopping ? "STOPPING" : ready ? "UP" : "STARTING"));
+            checks.put("database", io.caravan.runtime.health.NodeChecks.database(db.dataSource(), PROBE_TIMEOUT));
+            checks.put("objectStore", io.caravan.runtime.health.NodeChecks.objectStore(probe, config.s3Bucket()));
+            checks.put("scheduler", io.caravan.runtime.health.NodeChecks.scheduler(
+                    () -> camel.getComponent("quartz", org.apache.camel.component.quartz.QuartzComponent.class).getScheduler()));
+            checks.put("workers", io.caravan.runtime.health.NodeChecks.workers(workers));
+            var readiness = new io.caravan.runtime.health.Readiness(checks, PROBE_TIMEOUT, PROBE_CACHE);
+            resources.push(readiness);
+            return readiness;
         }
 
         /** CARAVAN_MASTER_KEY; with the embedded database and none given, one kept beside the data; else none. */
@@ -430,6 +470,10 @@ public final class Caravan implements AutoCloseable {
                 ApiRoutes.startUnknown(camel);
                 workers.start();
                 resources.push(workers);
+                heartbeat.reportWorkers(config.workers(), workers::busy);
+                if (config.jolokia().enabled()) {
+                    resources.push(io.caravan.runtime.management.JolokiaAgent.start(config.jolokia()));
+                }
                 resources.push(Notifications.listen(db, Map.of(
                         Notifications.QUEUE, new Notifications.Channel(payload -> workers.wake(), workers::wake),
                         Notifications.EVENTS, new Notifications.Channel(streams::publish, () -> { }))));
@@ -496,6 +540,7 @@ public final class Caravan implements AutoCloseable {
     /** Stops the node: workers, Camel, then the embedded servers. */
     @Override
     public synchronized void close() {
+        stopping = true;
         ready = false;
         AutoCloseable workers = resources.stream().filter(r -> r instanceof WorkerPool).findFirst().orElse(null);
         closeQuietly(workers);

@@ -33,7 +33,8 @@ class DockerComposeTest {
         List<String> command = new ArrayList<>(tool);
         command.addAll(List.of("-f", COMPOSE.toString(), "config"));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().putAll(Map.of("CARAVAN_ADMIN_TOKEN", "test-token", "CARAVAN_MASTER_KEY", "test-key"));
+        builder.environment().putAll(Map.of("CARAVAN_ADMIN_TOKEN", "test-token", "CARAVAN_MASTER_KEY", "test-key",
+                "CARAVAN_JOLOKIA_PASSWORD", "test-password"));
         Process p = builder.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -52,6 +53,12 @@ class DockerComposeTest {
             assertThat(services.get(name).has("healthcheck")).as(name + " has a health check").isTrue();
         }
         assertThat(services.at("/caravan-1/depends_on/postgres/condition").asText()).isEqualTo("service_healthy");
+        // a node reads its settings as valid: Jolokia beyond loopback comes with its credentials
+        Map<String, String> env = new java.util.HashMap<>();
+        one.fields().forEachRemaining(f -> env.put(f.getKey(), f.getValue().asText()));
+        io.caravan.runtime.config.CaravanConfig.Jolokia jolokia = io.caravan.runtime.config.CaravanConfig.from(env).jolokia();
+        assertThat(jolokia.enabled()).isTrue();
+        assertThat(jolokia.password()).isEqualTo("test-password");
 
         // without the two secrets the file refuses to resolve, saying which is missing
         ProcessBuilder bare = new ProcessBuilder(command).redirectErrorStream(true);

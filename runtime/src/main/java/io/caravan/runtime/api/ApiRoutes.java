@@ -30,7 +30,7 @@ public final class ApiRoutes extends RouteBuilder {
     public record Features(Handlers handlers, io.caravan.runtime.secrets.SecretsApi secrets,
             io.caravan.runtime.connections.ConnectionsApi connections, io.caravan.runtime.jobs.VersionsApi versions,
             io.caravan.runtime.bundles.BundlesApi bundles, io.caravan.runtime.jobs.CatalogueApi catalogue,
-            TokensApi tokens, AuditApi audit) {
+            TokensApi tokens, AuditApi audit, io.caravan.runtime.nodes.ExecutorStatus executor) {
     }
 
     private final Handlers handlers;
@@ -41,6 +41,7 @@ public final class ApiRoutes extends RouteBuilder {
     private final io.caravan.runtime.jobs.CatalogueApi catalogue;
     private final TokensApi tokensApi;
     private final AuditApi auditApi;
+    private final io.caravan.runtime.nodes.ExecutorStatus executor;
     private final Tokens tokens;
     private final AuditLog audit;
     private final ObjectMapper json;
@@ -55,6 +56,7 @@ public final class ApiRoutes extends RouteBuilder {
         this.catalogue = features.catalogue();
         this.tokensApi = features.tokens();
         this.auditApi = features.audit();
+        this.executor = features.executor();
         this.tokens = tokens;
         this.audit = audit;
         this.json = json;
@@ -105,6 +107,7 @@ public final class ApiRoutes extends RouteBuilder {
                 .get("/schema/job.json").to("direct:api.schema")
                 .get("/nodes").to("direct:api.nodes")
                 .get("/queue").to("direct:api.queue")
+                .get("/executor/status").to("direct:api.executor.status")
                 .put("/secrets/{name}").to("direct:api.secrets.put")
                 .get("/secrets").to("direct:api.secrets.list")
                 .get("/secrets/{name}").to("direct:api.secrets.get")
@@ -150,6 +153,7 @@ public final class ApiRoutes extends RouteBuilder {
         handle("api.schema", Access.VIEW_ANY, handlers::schema);
         handle("api.nodes", Access.VIEW_ANY, handlers::nodes);
         handle("api.queue", Access.VIEW_ANY, handlers::queue);
+        handle("api.executor.status", Access.VIEW_ANY, executor::status);
         handle("api.secrets.put", Access.ADMINISTER, secrets::put);
         handle("api.secrets.list", Access.ADMINISTER, secrets::list);
         handle("api.secrets.get", Access.ADMINISTER, secrets::get);

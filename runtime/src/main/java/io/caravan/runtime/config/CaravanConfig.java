@@ -39,7 +39,8 @@ public record CaravanConfig(
         String s3Encryption,
         String s3KmsKey,
         Housekeeping housekeeping,
-        Http http) {
+        Http http,
+        Jolokia jolokia) {
 
     /**
      * What the housekeeping route removes and how often it looks: ended executions (row, step
@@ -100,6 +101,47 @@ public record CaravanConfig(
                 origins.add(origin.toLowerCase(Locale.ROOT));
             }
             return origins;
+        }
+    }
+
+    /**
+     * The Jolokia agent, JMX over HTTP for Hawtio ({@code CARAVAN_JOLOKIA_*}): off unless a port is
+     * given, on 127.0.0.1 unless a host is. Anyone who reaches it can read and operate the node's
+     * MBeans, so a host other than loopback is refused without a user and password.
+     */
+    public record Jolokia(int port, String host, String user, String password) {
+        public Jolokia {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("CARAVAN_JOLOKIA_PORT must be 1 to 65535 (or unset: off), got " + port);
+            }
+            if ((user == null) != (password == null)) {
+                throw new IllegalArgumentException("CARAVAN_JOLOKIA_USER and CARAVAN_JOLOKIA_PASSWORD go together: "
+                        + (user == null ? "CARAVAN_JOLOKIA_PASSWORD" : "CARAVAN_JOLOKIA_USER") + " is set, the other is not");
+            }
+            if (port > 0 && user == null && !loopback(host)) {
+                throw new IllegalArgumentException("CARAVAN_JOLOKIA_HOST is " + host + ", which is not loopback:"
+                        + " set CARAVAN_JOLOKIA_USER and CARAVAN_JOLOKIA_PASSWORD, since Jolokia gives whoever"
+                        + " reaches it the node's JMX");
+            }
+        }
+
+        /** Whether the agent runs. */
+        public boolean enabled() {
+            return port > 0;
+        }
+
+        private static boolean loopback(String host) {
+            try {
+                return java.net.InetAddress.getByName(host).isLoopbackAddress();
+            } catch (java.net.UnknownHostException e) {
+                throw new IllegalArgumentException("CARAVAN_JOLOKIA_HOST: unknown host '" + host + "'");
+            }
+        }
+
+        /** Never the password. */
+        @Override
+        public String toString() {
+            return enabled() ? host + ":" + port + (user == null ? "" : " (user " + user + ")") : "off";
         }
     }
 
@@ -195,7 +237,10 @@ public record CaravanConfig(
                 r.text("CARAVAN_S3_SSE_KMS_KEY", null),
                 new Housekeeping(r.duration("CARAVAN_RETENTION", "P30D"), r.duration("CARAVAN_HOUSEKEEPING_INTERVAL", "PT1M")),
                 new Http(r.bytes("CARAVAN_API_MAX_BODY", "10MiB"), r.bytes("CARAVAN_WEBHOOK_MAX_BODY", "1MiB"),
-                        Http.origins(r.text("CARAVAN_CORS_ORIGINS", ""))));
+                        Http.origins(r.text("CARAVAN_CORS_ORIGINS", ""))),
+
+                new Jolokia(r.integer("CARAVAN_JOLOKIA_PORT", 0), r.text("CARAVAN_JOLOKIA_HOST", "127.0.0.1"),
+                        r.text("CARAVAN_JOLOKIA_USER", null), r.text("CARAVAN_JOLOKIA_PASSWORD", null)));
     }
 
     public CaravanConfig {
@@ -245,7 +290,7 @@ public record CaravanConfig(
     public String toString() {
         return "CaravanConfig[port=" + httpPort + ", dataDir=" + dataDir + ", db=" + (dbUrl == null ? "embedded" : dbUrl)
                 + ", s3=" + (s3Endpoint == null ? "embedded" : s3Endpoint) + ", workers=" + workers + ", node=" + nodeId
-                + ", egress=" + egress + ", api=" + tls + ", sse=" + (s3Encryption == null ? "off" : s3Encryption) + "]";
+                + ", egress=" + egress + ", api=" + tls + ", sse=" + (s3Encryption == null ? "off" : s3Encryption) + ", jolokia=" + jolokia + "]";
     }
 
     /** Whether to start the embedded PostgreSQL. */

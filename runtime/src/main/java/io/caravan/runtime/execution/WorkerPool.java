@@ -62,7 +62,8 @@ public final class WorkerPool implements AutoCloseable {
     /** Workers waiting for work, and how many of them are promised to claims being handed. */
     private final AtomicInteger idle = new AtomicInteger();
     private final AtomicInteger reserved = new AtomicInteger();
-    private final List<Thread> threads = new ArrayList<>();
+    /** Read by the readiness check while start or close may change it. */
+    private final List<Thread> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final ScheduledExecutorService leases = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "caravan-leases");
         t.setDaemon(true);
@@ -134,6 +135,21 @@ public final class WorkerPool implements AutoCloseable {
     /** This node's id, which a claim made for its workers names. */
     public String nodeId() {
         return nodeId;
+    }
+
+    /** How many workers this node has. */
+    public int size() {
+        return size;
+    }
+
+    /** How many workers are running an execution now. */
+    public int busy() {
+        return Math.min(size, executing.size());
+    }
+
+    /** How many worker threads run: all of them once started, none before or once closed. */
+    public int alive() {
+        return running ? (int) threads.stream().filter(Thread::isAlive).count() : 0;
     }
 
     /** How long a claim holds before the heartbeat must have renewed it. */

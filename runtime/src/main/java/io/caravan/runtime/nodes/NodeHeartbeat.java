@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * This node's row in {@code nodes}: written at start, touched every {@link #INTERVAL}, marked
- * stopped at a clean shutdown. A node whose beat is older than {@link #EXPIRY} is taken as gone.
+ * This node's row in {@code nodes}: written at start, touched every {@link #INTERVAL} with how
+ * many of its workers are busy, marked stopped at a clean shutdown. A node whose beat is older
+ * than {@link #EXPIRY} is taken as gone.
  */
 public final class NodeHeartbeat implements AutoCloseable {
 
@@ -28,6 +29,9 @@ public final class NodeHeartbeat implements AutoCloseable {
 
     private final JdbcTemplate jdbc;
     private final String nodeId;
+    /** This node's workers, once they exist: how many, and how many are busy now. */
+    private volatile int workers;
+    private volatile java.util.function.IntSupplier busy;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "caravan-heartbeat");
         t.setDaemon(true);
@@ -39,13 +43,25 @@ public final class NodeHeartbeat implements AutoCloseable {
         this.nodeId = nodeId;
         jdbc.update("insert into nodes (id, version, started_at, last_heartbeat) values (?, ?, now(), now())"
                 + " on conflict (id) do update set version = excluded.version, started_at = now(),"
-                + " last_heartbeat = now(), stopped_at = null", nodeId, version);
+                + " last_heartbeat = now(), stopped_at = null, workers = null, workers_busy = null", nodeId, version);
         timer.scheduleWithFixedDelay(this::beat, INTERVAL.toMillis(), INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** From now on each beat records how many workers this node has and how many {@code busy} says are busy. */
+    public void reportWorkers(int workers, java.util.function.IntSupplier busy) {
+        this.workers = workers;
+        this.busy = busy;
     }
 
     private void beat() {
         try {
-            jdbc.update("update nodes set last_heartbeat = now() where id = ?", nodeId);
+            java.util.function.IntSupplier busyNow = busy;
+            if (busyNow == null) { // the workers are not built yet
+                jdbc.update("update nodes set last_heartbeat = now() where id = ?", nodeId);
+            } else {
+                jdbc.update("update nodes set last_heartbeat = now(), workers = ?, workers_busy = ? where id = ?",
+                        workers, busyNow.getAsInt(), nodeId);
+            }
         } catch (RuntimeException e) {
             LOG.warn("heartbeat of node {} failed: {}", nodeId, e.getMessage());
         }
@@ -73,7 +89,7 @@ public final class NodeHeartbeat implements AutoCloseable {
     public void close() {
         timer.shutdownNow();
         try {
-            jdbc.update("update nodes set stopped_at = now() where id = ?", nodeId);
+            jdbc.update("update nodes set stopped_at = now(), workers_busy = 0 where id = ?", nodeId);
         } catch (RuntimeException e) {
             LOG.warn("node {} could not record its stop: {}", nodeId, e.getMessage());
         }

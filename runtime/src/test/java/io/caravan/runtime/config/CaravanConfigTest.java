@@ -8,7 +8,7 @@ import java.net.InetAddress;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The egress settings of the configuration. */
+/** The egress and Jolokia settings of the configuration. */
 class CaravanConfigTest {
 
     @Test
@@ -72,5 +72,32 @@ class CaravanConfigTest {
             assertThatThrownBy(() -> CaravanConfig.from(Map.of("CARAVAN_CORS_ORIGINS", origin))).as(origin)
                     .hasMessageStartingWith("CARAVAN_CORS_ORIGINS: '" + origin + "'");
         }
+    }
+
+    @Test
+    void jolokiaIsOffUnlessAPortIsGivenAndThenOnLoopback() {
+        assertThat(CaravanConfig.from(Map.of()).jolokia().enabled()).isFalse();
+        CaravanConfig.Jolokia on = CaravanConfig.from(Map.of("CARAVAN_JOLOKIA_PORT", "8778")).jolokia();
+        assertThat(on.enabled()).isTrue();
+        assertThat(on.host()).isEqualTo("127.0.0.1");
+        assertThat(on.user()).isNull();
+    }
+
+    @Test
+    void jolokiaOnAHostOtherThanLoopbackNeedsAUserAndPassword() {
+        assertThatThrownBy(() -> CaravanConfig.from(Map.of("CARAVAN_JOLOKIA_PORT", "8778", "CARAVAN_JOLOKIA_HOST", "0.0.0.0")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("CARAVAN_JOLOKIA_HOST is 0.0.0.0, which is not loopback: set CARAVAN_JOLOKIA_USER");
+        assertThatThrownBy(() -> CaravanConfig.from(Map.of("CARAVAN_JOLOKIA_PORT", "8778", "CARAVAN_JOLOKIA_USER", "ops")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("CARAVAN_JOLOKIA_USER and CARAVAN_JOLOKIA_PASSWORD go together:"
+                        + " CARAVAN_JOLOKIA_USER is set, the other is not");
+        assertThatThrownBy(() -> CaravanConfig.from(Map.of("CARAVAN_JOLOKIA_PORT", "70000")))
+                .hasMessageStartingWith("CARAVAN_JOLOKIA_PORT must be 1 to 65535");
+
+        CaravanConfig config = CaravanConfig.from(Map.of("CARAVAN_JOLOKIA_PORT", "8778", "CARAVAN_JOLOKIA_HOST", "0.0.0.0",
+                "CARAVAN_JOLOKIA_USER", "ops", "CARAVAN_JOLOKIA_PASSWORD", "s3cret-pw"));
+        assertThat(config.jolokia().enabled()).isTrue();
+        assertThat(config.toString()).contains("jolokia=0.0.0.0:8778 (user ops)").doesNotContain("s3cret-pw");
     }
 }
