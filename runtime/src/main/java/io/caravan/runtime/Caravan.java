@@ -334,6 +334,10 @@ public final class Caravan implements AutoCloseable {
                 }
                 Language language = join(this.language);
                 camel.getRegistry().bind("caravan-vertx", join(vertx)); // platform-http uses it, does not own it
+                io.caravan.runtime.metrics.Metrics metrics = new io.caravan.runtime.metrics.Metrics();
+                resources.push(metrics);
+                metrics.instrument(camel); // before any route is added: each gets its route meters
+                io.caravan.runtime.metrics.QueueGauges.register(metrics.registry(), db.jdbc());
                 camel.addComponent("quartz", ScheduleStore.component(dbUrl, config.dbUser(), config.dbPassword(),
                         config.nodeId()));
                 ObjectMapper json = language.json();
@@ -355,7 +359,7 @@ public final class Caravan implements AutoCloseable {
                 SecretStore secrets = new SecretStore(db, sealer);
                 workers = new WorkerPool(executions, objects, loaded, jobs, camel.createProducerTemplate(), json,
                         config.nodeId(), config.workers(), config.leaseExpiry(), config.heartbeat(), secrets,
-                        connections::settings);
+                        connections::settings, new io.caravan.runtime.metrics.ExecutionMeters(metrics.registry()));
                 ExecutionService runs = new ExecutionService(jobs, executions, workers, secrets.params(), json);
                 FileDropRepository drops = new FileDropRepository(db.jdbc(), config.nodeId());
                 camel.getRegistry().bind(io.caravan.runtime.triggers.FileDrops.REPOSITORY, drops);
@@ -368,11 +372,12 @@ public final class Caravan implements AutoCloseable {
                         new io.caravan.runtime.triggers.FileDrops(camel, connectionStore, objects, runs, drops)));
                 camel.addRoutes(new HookRoutes(new WebhookIntake(loaded, runs, secrets,
                         new io.caravan.runtime.hooks.RateLimits(db.dataSource()),
-                        answers, json), json));
+                        answers, json, new io.caravan.runtime.metrics.WebhookMeters(metrics.registry())), json));
                 Tokens tokens = new Tokens(db, json);
                 generatedToken = tokens.seedAdmin(config.adminToken());
                 io.caravan.runtime.access.AuditLog audit = new io.caravan.runtime.access.AuditLog(db, config.nodeId());
-                camel.addRoutes(new CheckpointRoute(objects, json));
+                camel.addRoutes(new CheckpointRoute(objects, json, metrics.registry()));
+                camel.addRoutes(new io.caravan.runtime.metrics.MetricsRoutes(metrics, tokens, config.metricsAuth(), json));
                 camel.getRegistry().bind(io.caravan.runtime.housekeeping.Housekeeping.BEAN,
                         new io.caravan.runtime.housekeeping.Housekeeping(db, objects, config.housekeeping().retention(),
                                 loaded::definitions));
@@ -387,7 +392,8 @@ public final class Caravan implements AutoCloseable {
                                 bundles, jobs, connectionStore, connections, secrets, json), json),
                         new io.caravan.runtime.jobs.CatalogueApi(jobs, json),
                         new io.caravan.runtime.access.TokensApi(tokens, json),
-                        new io.caravan.runtime.access.AuditApi(audit, json)),
+                        new io.caravan.runtime.access.AuditApi(audit, json),
+                        new io.caravan.runtime.metrics.StatsApi(jobs, new io.caravan.runtime.metrics.JobStats(db.jdbc()), json)),
                         tokens, audit, json, () -> ready));
             } catch (Exception e) {
                 throw new IllegalStateException("cannot wire Caravan: " + e.getMessage(), e);

@@ -38,7 +38,8 @@ public record CaravanConfig(
         Tls tls,
         String s3Encryption,
         String s3KmsKey,
-        Housekeeping housekeeping) {
+        Housekeeping housekeeping,
+        boolean metricsAuth) {
 
     /**
      * What the housekeeping route removes and how often it looks: ended executions (row, step
@@ -145,7 +146,9 @@ public record CaravanConfig(
                         r.text("CARAVAN_TLS_KEYSTORE_PASSWORD", null), r.bool("CARAVAN_TLS_REQUIRED", false)),
                 r.text("CARAVAN_S3_SSE", null),
                 r.text("CARAVAN_S3_SSE_KMS_KEY", null),
-                new Housekeeping(r.duration("CARAVAN_RETENTION", "P30D"), r.duration("CARAVAN_HOUSEKEEPING_INTERVAL", "PT1M")));
+                new Housekeeping(r.duration("CARAVAN_RETENTION", "P30D"), r.duration("CARAVAN_HOUSEKEEPING_INTERVAL", "PT1M")),
+                // GET /metrics is open like /health unless this asks for a token of any role
+                r.bool("CARAVAN_METRICS_AUTH", false));
     }
 
     public CaravanConfig {

@@ -6,6 +6,7 @@ import io.caravan.connectors.storage.ObjectStore;
 import io.caravan.job.compiler.CompiledJob;
 import io.caravan.runtime.jobs.JobService;
 import io.caravan.runtime.jobs.LoadedJobs;
+import io.caravan.runtime.metrics.ExecutionMeters;
 import io.caravan.runtime.store.Claim;
 import io.caravan.runtime.store.ExecutionStore;
 import io.caravan.runtime.store.Lease;
@@ -74,11 +75,12 @@ public final class WorkerPool implements AutoCloseable {
     public WorkerPool(ExecutionStore store, ObjectStore objects, LoadedJobs loaded, JobService jobs,
             ProducerTemplate producer, ObjectMapper json, String nodeId, int size, Duration leaseExpiry,
             Duration heartbeat, io.caravan.runtime.secrets.SecretStore secrets,
-            java.util.function.Supplier<Map<String, Object>> connections) {
+            java.util.function.Supplier<Map<String, Object>> connections, ExecutionMeters meters) {
         this.store = store;
         this.loaded = loaded;
         this.jobs = jobs;
-        this.runner = new ExecutionRunner(store, new Checkpoints(objects, json), producer, json, executing, secrets, connections);
+        this.runner = new ExecutionRunner(store, new Checkpoints(objects, json, meters.registry()), producer, json,
+                executing, secrets, connections, meters);
         this.nodeId = nodeId;
         this.size = size;
         this.leaseExpiry = leaseExpiry;
@@ -291,7 +293,7 @@ public final class WorkerPool implements AutoCloseable {
         if (job == null) {
             if (loaded.current(jobId) == null && !loaded.reloading().contains(jobId)) {
                 LOG.warn("execution {} of job {}: the job no longer exists", claim.row().id(), jobId);
-                store.finish(claim.lease(), "FAILED", "job.deleted", "job '" + jobId + "' was deleted before it ran");
+                runner.finish(claim, "FAILED", "job.deleted", "job '" + jobId + "' was deleted before it ran", null);
             } else {
                 store.requeue(claim.lease());
             }
@@ -307,7 +309,7 @@ public final class WorkerPool implements AutoCloseable {
     /** Marks a claimed execution FAILED; if even that fails, its lease runs out and another node takes it. */
     private void failQuietly(Claim claim, String message) {
         try {
-            store.finish(claim.lease(), "FAILED", "execution", message);
+            runner.finish(claim, "FAILED", "execution", message, null);
         } catch (RuntimeException e) {
             LOG.error("execution {} could not be marked FAILED: {}", claim.row().id(), e.getMessage());
         }
