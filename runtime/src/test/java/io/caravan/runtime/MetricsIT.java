@@ -107,7 +107,9 @@ class MetricsIT extends OneNode {
         assertThat(after.value("caravan_queue_oldest_age_seconds", Map.of())).isNotNull();
 
         assertThat(after.value("camel_exchanges_total", Map.of("routeId", "job.metered"))).isEqualTo(4.0);
-        assertThat(after.text).as("the API's routes get no route meters").doesNotContain("routeId=\"api.");
+        assertThat(after.value("camel_exchanges_total", Map.of("routeId", "hooks"))).isEqualTo(4.0);
+        assertThat(after.text).as("the API's and the checkpoint's routes get no route meters")
+                .doesNotContain("routeId=\"api.", "routeId=\"caravan.checkpoint");
     }
 
     @Test

@@ -23,8 +23,12 @@ import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFa
  */
 public final class Metrics implements AutoCloseable {
 
-    /** Route ids that get no Camel route meters: the API's own routes, one per endpoint, say nothing about jobs. */
-    private static final String UNMETERED_ROUTES = "api.*";
+    /**
+     * Route ids that get no Camel route meters: the API's own routes, one per endpoint, say nothing
+     * about jobs; the checkpoint routes run twice per step on the hot path, and their writes have
+     * their own meters ({@code caravan_checkpoint_*}).
+     */
+    private static final String UNMETERED_ROUTES = "api.*,caravan.checkpoint*";
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics(); // listens to GC notifications until closed
@@ -48,7 +52,7 @@ public final class Metrics implements AutoCloseable {
     /**
      * Makes this registry Camel's: the {@code micrometer:} component finds it by its usual name,
      * and every route added from now on — the job routes {@code job.<id>}, the webhook route, the
-     * checkpoint route — gets camel-micrometer's route meters ({@code camel_exchanges_*},
+     * triggers' routes — gets camel-micrometer's route meters ({@code camel_exchanges_*},
      * {@code camel_route_policy_seconds}). Called before the routes are added.
      */
     public void instrument(CamelContext camel) {
