@@ -5,6 +5,7 @@ import io.caravan.connectors.checkpoint.CheckpointRoute;
 import io.caravan.connectors.sql.SqlStep;
 import io.caravan.connectors.storage.ObjectStore;
 import io.caravan.connectors.storage.S3Clients;
+import io.caravan.runtime.serialization.SerialFilter;
 import io.caravan.job.compiler.JobCompiler;
 import io.caravan.job.expression.Expressions;
 import io.caravan.job.step.StepKinds;
@@ -17,6 +18,7 @@ import io.caravan.runtime.embedded.EmbeddedDatabase;
 import io.caravan.runtime.embedded.EmbeddedObjectStore;
 import io.caravan.runtime.execution.ExecutionService;
 import io.caravan.runtime.execution.WorkerPool;
+import io.caravan.runtime.store.Notifications;
 import io.caravan.runtime.hooks.HookRoutes;
 import io.caravan.runtime.hooks.WebhookIntake;
 import io.caravan.runtime.connections.ConnectionRegistry;
@@ -59,8 +61,6 @@ import org.slf4j.LoggerFactory;
 public final class Caravan implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Caravan.class);
-    /** Largest request body the API reads; a job document is a few kilobytes. */
-    static final long MAX_BODY_BYTES = 4L * 1024 * 1024;
     /** How often a node loads the jobs other nodes changed: a schedule of a new job fires here no later. */
     private static final java.time.Duration JOB_SYNC_PERIOD = java.time.Duration.ofSeconds(2);
 
@@ -115,6 +115,7 @@ public final class Caravan implements AutoCloseable {
 
     /** Starts a node and returns once it is healthy. */
     public static Caravan start(CaravanConfig config) throws Exception {
+        SerialFilter.install(); // before anything could read a stream
         Caravan caravan = new Caravan(config);
         try {
             caravan.boot();
@@ -209,7 +210,7 @@ public final class Caravan implements AutoCloseable {
         main.addInitialProperty("camel.server.enabled", "true");
         main.addInitialProperty("camel.server.port", String.valueOf(config.httpPort()));
         main.addInitialProperty("camel.server.host", "0.0.0.0");
-        main.addInitialProperty("camel.server.maxBodySize", String.valueOf(MAX_BODY_BYTES));
+        main.addInitialProperty("camel.server.maxBodySize", String.valueOf(config.http().apiMaxBody()));
         if (serverTls != null) {
             // the server takes the context's SSL parameters (set in Wiring): HTTPS only, on the same port
             main.addInitialProperty("camel.server.useGlobalSslContextParameters", "true");
@@ -303,6 +304,8 @@ public final class Caravan implements AutoCloseable {
         private String dbUrl;
         private JobService jobs;
         private WorkerPool workers;
+        private io.caravan.runtime.logs.ExecutionLogs logs;
+        private io.caravan.runtime.logs.LiveStreams streams;
         private ConnectionRegistry connections;
         private ExecutionStore executions;
         private FileDisposal disposal;
@@ -333,6 +336,8 @@ public final class Caravan implements AutoCloseable {
                     camel.getRegistry().bind(SqlStep.dataSourceBean("local"), local);
                 }
                 Language language = join(this.language);
+                new io.caravan.runtime.api.HttpHardening(config.http(), serverTls != null, language.json())
+                        .register(camel);
                 camel.getRegistry().bind("caravan-vertx", join(vertx)); // platform-http uses it, does not own it
                 io.caravan.runtime.metrics.Metrics metrics = new io.caravan.runtime.metrics.Metrics();
                 resources.push(metrics);
@@ -357,9 +362,11 @@ public final class Caravan implements AutoCloseable {
                         loaded, connections::names, json);
                 executions = new ExecutionStore(db);
                 SecretStore secrets = new SecretStore(db, sealer);
+                logs = new io.caravan.runtime.logs.ExecutionLogs(db);
+                resources.push(logs);
                 workers = new WorkerPool(executions, objects, loaded, jobs, camel.createProducerTemplate(), json,
                         config.nodeId(), config.workers(), config.leaseExpiry(), config.heartbeat(), secrets,
-                        connections::settings, new io.caravan.runtime.metrics.ExecutionMeters(metrics.registry()));
+                        connections::settings, logs, new io.caravan.runtime.metrics.ExecutionMeters(metrics.registry()));
                 ExecutionService runs = new ExecutionService(jobs, executions, workers, secrets.params(), json);
                 FileDropRepository drops = new FileDropRepository(db.jdbc(), config.nodeId());
                 camel.getRegistry().bind(io.caravan.runtime.triggers.FileDrops.REPOSITORY, drops);
@@ -372,8 +379,10 @@ public final class Caravan implements AutoCloseable {
                         new io.caravan.runtime.triggers.FileDrops(camel, connectionStore, objects, runs, drops)));
                 camel.addRoutes(new HookRoutes(new WebhookIntake(loaded, runs, secrets,
                         new io.caravan.runtime.hooks.RateLimits(db.dataSource()),
-                        answers, json, new io.caravan.runtime.metrics.WebhookMeters(metrics.registry())), json));
+                        answers, json, config.http().webhookMaxBody(),
+                        new io.caravan.runtime.metrics.WebhookMeters(metrics.registry())), json));
                 Tokens tokens = new Tokens(db, json);
+                streams = new io.caravan.runtime.logs.LiveStreams(logs, executions, tokens, json);
                 generatedToken = tokens.seedAdmin(config.adminToken());
                 io.caravan.runtime.access.AuditLog audit = new io.caravan.runtime.access.AuditLog(db, config.nodeId());
                 camel.addRoutes(new CheckpointRoute(objects, json, metrics.registry()));
@@ -424,10 +433,13 @@ public final class Caravan implements AutoCloseable {
                     }
                 }));
                 resources.push(Periodic.every("caravan-file-disposal", java.time.Duration.ofSeconds(15), disposal::sweep));
+                streams.register(camel, config.httpPort());
                 ApiRoutes.startUnknown(camel);
                 workers.start();
                 resources.push(workers);
-                resources.push(io.caravan.runtime.store.QueueNotifications.listen(db, workers::wake));
+                resources.push(Notifications.listen(db, Map.of(
+                        Notifications.QUEUE, new Notifications.Channel(payload -> workers.wake(), workers::wake),
+                        Notifications.EVENTS, new Notifications.Channel(streams::publish, () -> { }))));
                 ready = true;
                 LOG.info("{} job(s) loaded", count);
             } catch (RuntimeException e) {

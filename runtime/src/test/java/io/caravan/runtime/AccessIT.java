@@ -207,6 +207,14 @@ class AccessIT extends OneNode {
         node.call("POST", "/api/v1/jobs/m/executions", "{\"params\": {}}", tokens.get("operator"));
         node.call("DELETE", "/api/v1/jobs/m", null, tokens.get("viewer")); // refused, and recorded as such
         node.call("GET", "/api/v1/jobs/m", null, tokens.get("viewer")); // a read: not recorded
+        // a header or query parameter named id does not choose the recorded target of a call without one
+        java.net.http.HttpResponse<String> export = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(node.base() + "/api/v1/jobs/export?id=forged"))
+                        .header("Authorization", "Bearer " + tokens.get("editor")).header("id", "forged")
+                        .header("Content-Type", "application/json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(export.statusCode()).as(export.body()).isLessThan(300);
 
         JsonNode page = TestNode.expect(node.call("GET", "/api/v1/audit?limit=50", null, tokens.get("admin")), 200);
         List<JsonNode> items = new ArrayList<>();
@@ -221,6 +229,9 @@ class AccessIT extends OneNode {
                 && i.get("actor").asText().equals("viewer")).findFirst().orElseThrow();
         assertThat(refused.get("status").asInt()).isEqualTo(403);
         assertThat(items).noneMatch(i -> i.get("method").asText().equals("GET"));
+        JsonNode exported = items.stream().filter(i -> i.get("action").asText().equals("bundles.export")
+                && i.get("actor").asText().equals("editor")).findFirst().orElseThrow();
+        assertThat(exported.get("target").isNull()).as(exported.toString()).isTrue();
         assertThat(page.toString()).doesNotContain("hunter2");
 
         JsonNode filtered = TestNode.expect(node.call("GET", "/api/v1/audit?actor=operator&action=executions.create",

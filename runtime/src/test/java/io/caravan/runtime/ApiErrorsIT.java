@@ -131,7 +131,7 @@ class ApiErrorsIT {
 
     @Test
     void anOversizedBodyIs413() throws Exception {
-        String huge = "{\"id\": \"big\", \"description\": \"" + "x".repeat((int) Caravan.MAX_BODY_BYTES) + "\"}";
+        String huge = "{\"id\": \"big\", \"description\": \"" + "x".repeat((int) io.caravan.runtime.config.CaravanConfig.from(java.util.Map.of()).http().apiMaxBody()) + "\"}";
         HttpResponse<String> r = node.call("POST", "/api/v1/jobs", huge);
         assertThat(r.statusCode()).isEqualTo(413);
         assertThat(node.call("GET", "/api/v1/jobs/big", null).statusCode()).isEqualTo(404);

@@ -51,6 +51,10 @@ class HousekeepingIT {
                     node.query("select count(*) from executions where id = ?::uuid", gone).equals(List.of("0")));
 
             assertThat(node.query("select count(*) from step_runs where execution_id = ?::uuid", gone)).containsExactly("0");
+            assertThat(node.query("select count(*) from execution_logs where execution_id = ?::uuid", gone))
+                    .containsExactly("0");
+            assertThat(node.query("select count(*) > 0 from execution_logs where execution_id = ?::uuid", kept))
+                    .containsExactly("t");
             assertThat(node.object("jobs/short/executions/" + gone + "/context.json")).isNull();
             assertThat(node.object("jobs/short/executions/" + gone + "/files/out.csv")).isNull();
             TestNode.expect(node.call("GET", "/api/v1/executions/" + gone, null), 404);

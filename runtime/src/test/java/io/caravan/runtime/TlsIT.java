@@ -44,6 +44,8 @@ class TlsIT {
             assertThat(get(trusting, base + "/health", null).statusCode()).isEqualTo(200);
             HttpResponse<String> jobs = get(trusting, base + "/api/v1/jobs", TestNode.TOKEN);
             assertThat(jobs.statusCode()).as(jobs.body()).isEqualTo(200);
+            assertThat(jobs.headers().firstValue("Strict-Transport-Security")).as("browsers keep to HTTPS")
+                    .hasValue("max-age=31536000");
             assertThat(get(trusting, base + "/api/v1/jobs", null).statusCode()).as("the token is still needed").isEqualTo(401);
 
             HttpClient jvmTrust = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

@@ -2,6 +2,7 @@ package io.caravan.connectors.files;
 
 import io.caravan.job.step.StepException;
 import java.nio.charset.StandardCharsets;
+import java.text.Normalizer;
 import java.util.Locale;
 import java.util.Map;
 
@@ -33,7 +34,8 @@ public final class FileNames {
      * The name itself when it is a plain file name.
      *
      * @throws StepException (type {@code file}) naming {@code field} when it is empty, holds a
-     *     path separator or a control character, is {@code .} or {@code ..}, or is too long
+     *     path separator or a control or formatting character, is {@code .} or {@code ..} (also
+     *     when written with look-alike characters that fold to them), or is too long
      */
     public static String checked(String name, String field) throws StepException {
         String problem = problem(name);
@@ -47,16 +49,23 @@ public final class FileNames {
         if (name == null || name.isBlank()) {
             return "the file name is empty";
         }
-        if (name.equals(".") || name.equals("..")) {
-            return "'" + name + "' is not a file name";
-        }
-        if (name.indexOf('/') >= 0 || name.indexOf('\\') >= 0) {
-            return "'" + name + "' is a path; a file name holds no '/' or '\\' (files of an execution sit side by side)";
-        }
         for (int i = 0; i < name.length(); i++) {
             if (Character.isISOControl(name.charAt(i))) {
                 return "the file name holds a control character at " + i;
             }
+            if (Character.getType(name.charAt(i)) == Character.FORMAT) {
+                // bidi overrides and zero-width characters: "a", U+202E, "fdp.exe" shows as "aexe.pdf"
+                return "the file name holds an invisible formatting character (U+"
+                        + String.format("%04X", (int) name.charAt(i)) + ") at " + i;
+            }
+        }
+        // what a system folding compatibility characters would read: two U+FF0E as "..", U+FF0F as "/"
+        String folded = Normalizer.normalize(name, Normalizer.Form.NFKC);
+        if (folded.equals(".") || folded.equals("..")) {
+            return "'" + name + "' is not a file name";
+        }
+        if (folded.indexOf('/') >= 0 || folded.indexOf('\\') >= 0) {
+            return "'" + name + "' is a path; a file name holds no '/' or '\\' (files of an execution sit side by side)";
         }
         if (name.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES) {
             return "the file name is longer than " + MAX_BYTES + " bytes";

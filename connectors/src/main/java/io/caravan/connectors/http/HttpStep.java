@@ -69,6 +69,12 @@ public final class HttpStep implements StepKind<HttpConfig> {
                 && config.fileField() != null)) {
             problems.add(".body", "with file, body may only be an object of form fields, and only with fileField");
         }
+        if (config.headers() != null) {
+            // a Camel* header instructs Camel's HTTP client (CamelHttpUri replaces the url), it is not sent
+            config.headers().keySet().stream().filter(name -> name.regionMatches(true, 0, "camel", 0, 5)).forEach(name ->
+                    problems.add(".headers", "'" + name + "' is not allowed: headers named Camel* steer Caravan's HTTP"
+                            + " client instead of reaching the server"));
+        }
         if (config.maxResponseBytes() != null && config.maxResponseBytes() < 1) {
             problems.add(".maxResponseBytes", "must be at least 1, got " + config.maxResponseBytes());
         }

@@ -8,7 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
 
-/** {@code log}: writes a message to the log {@code caravan.job.<job id>}. */
+/** {@code log}: writes a message to the log {@code caravan.job.<job id>} and to the execution's own log. */
 public final class LogStep implements StepKind<LogConfig> {
 
     @Override
@@ -30,8 +30,9 @@ public final class LogStep implements StepKind<LogConfig> {
     public Object run(LogConfig config, StepCall call) {
         LogConfig.Level level = config.level() == null ? LogConfig.Level.INFO : config.level();
         Logger log = LoggerFactory.getLogger("caravan.job." + call.execution().jobId());
-        log.atLevel(Level.valueOf(level.name()))
-                .log("[{} {}] {}", call.execution().executionId(), call.stepId(), call.execution().mask(config.message()));
+        // the execution and the step are in the MDC (the runtime's log layout shows them)
+        log.atLevel(Level.valueOf(level.name())).log(call.execution().mask(config.message()));
+        call.execution().log(call.stepId(), level.name(), config.message()); // the execution's own log, masked there
         Map<String, Object> output = new LinkedHashMap<>();
         output.put("message", config.message());
         output.put("level", level.name());

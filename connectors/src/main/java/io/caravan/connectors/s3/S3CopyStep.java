@@ -2,6 +2,7 @@ package io.caravan.connectors.s3;
 
 import io.caravan.job.step.StepCall;
 import io.caravan.job.step.StepKind;
+import io.caravan.job.validation.Problems;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.camel.component.minio.MinioConstants;
@@ -25,10 +26,16 @@ public final class S3CopyStep implements StepKind<S3CopyConfig> {
     }
 
     @Override
+    public void check(S3CopyConfig config, Problems problems) {
+        S3Target.check(config.bucket(), ".bucket", problems);
+        S3Target.check(config.toBucket(), ".toBucket", problems);
+    }
+
+    @Override
     public Object run(S3CopyConfig config, StepCall call) throws Exception {
         S3Target source = S3Target.of(call, config.connection(), config.bucket());
         S3Target target = S3Target.of(call, config.connection(), config.toBucket() == null ? source.bucket()
-                : config.toBucket());
+                : config.toBucket(), "toBucket");
         var result = source.send(call, "copyObject", config.key(), exchange -> {
             exchange.getMessage().setHeader(MinioConstants.DESTINATION_BUCKET_NAME, target.bucket());
             exchange.getMessage().setHeader(MinioConstants.DESTINATION_OBJECT_NAME, config.toKey());

@@ -31,6 +31,7 @@ public final class S3DeleteStep implements StepKind<S3DeleteConfig> {
         if ((config.key() == null) == (config.keys() == null)) {
             problems.add("", "give either key or keys");
         }
+        S3Target.check(config.bucket(), ".bucket", problems);
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.caravan.connectors.files.ExecutionFiles;
 import io.caravan.connectors.files.FileNames;
 import io.caravan.job.step.StepCall;
 import io.caravan.job.step.StepKind;
+import io.caravan.job.validation.Problems;
 import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,6 +26,11 @@ public final class S3GetStep implements StepKind<S3GetConfig> {
     @Override
     public String description() {
         return "Streams an S3 object into a file of the execution (saveAs).";
+    }
+
+    @Override
+    public void check(S3GetConfig config, Problems problems) {
+        S3Target.check(config.bucket(), ".bucket", problems);
     }
 
     @Override

@@ -39,6 +39,7 @@ public final class S3ListStep implements StepKind<S3ListConfig> {
         if (config.maxKeys() != null && (config.maxKeys() < 1 || config.maxKeys() > MOST)) {
             problems.add(".maxKeys", "must be from 1 to " + MOST + ", got " + config.maxKeys());
         }
+        S3Target.check(config.bucket(), ".bucket", problems);
     }
 
     @Override

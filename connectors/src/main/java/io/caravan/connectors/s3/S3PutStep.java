@@ -38,6 +38,7 @@ public final class S3PutStep implements StepKind<S3PutConfig> {
         if ((config.body() == null) == (config.file() == null)) {
             problems.add("", "give either body or file");
         }
+        S3Target.check(config.bucket(), ".bucket", problems);
     }
 
     @Override

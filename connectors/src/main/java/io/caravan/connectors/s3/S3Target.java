@@ -4,11 +4,14 @@ import io.caravan.connectors.connections.ConnectionSettings;
 import io.caravan.connectors.files.ExecutionFiles;
 import io.caravan.connectors.storage.ObjectStore;
 import io.caravan.connectors.storage.S3Clients;
+import io.caravan.job.expression.Template;
 import io.caravan.job.step.StepCall;
 import io.caravan.job.step.StepException;
+import io.caravan.job.validation.Problems;
 import io.minio.MinioClient;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.component.minio.MinioConstants;
@@ -28,8 +31,54 @@ public record S3Target(String clientBean, String bucket) {
 
     private static final Map<String, Map.Entry<ConnectionSettings, MinioClient>> CLIENTS = new ConcurrentHashMap<>();
 
+    /**
+     * What S3 accepts as a bucket name: 3 to 63 lower-case letters, digits, dots and hyphens,
+     * starting and ending with a letter or digit. The name goes into the camel-minio endpoint's URI,
+     * so a name that is anything else could carry endpoint options ({@code ?minioClient=…}) — it is
+     * refused before any endpoint is made.
+     */
+    private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+
     /** The bucket a step names, with the client that reaches it. */
     public static S3Target of(StepCall call, String connection, String bucket) throws StepException {
+        return of(call, connection, bucket, "bucket");
+    }
+
+    /**
+     * As {@link #of(StepCall, String, String)}, naming the step's field that gave the bucket.
+     *
+     * @throws StepException (type {@code config}) when the bucket is no S3 bucket name
+     */
+    public static S3Target of(StepCall call, String connection, String bucket, String field) throws StepException {
+        S3Target target = resolve(call, connection, bucket);
+        String problem = bucketProblem(target.bucket());
+        if (problem != null) {
+            throw new StepException("config", field + ": " + problem, false);
+        }
+        return target;
+    }
+
+    /** Reports a bucket written in the job document that S3 would refuse; an expression is checked when the step runs. */
+    public static void check(String bucket, String field, Problems problems) {
+        if (bucket != null && !Template.hasPlaceholder(bucket)) {
+            String problem = bucketProblem(bucket);
+            if (problem != null) {
+                problems.add(field, problem);
+            }
+        }
+    }
+
+    /** What is wrong with a bucket name, or null; a missing one is left to the caller. */
+    private static String bucketProblem(String bucket) {
+        if (bucket == null || bucket.isBlank() || BUCKET.matcher(bucket).matches() && !bucket.contains("..")) {
+            return null;
+        }
+        String shown = bucket.length() > 80 ? bucket.substring(0, 80) + "…" : bucket;
+        return "'" + shown.replaceAll("\\p{Cntrl}", "?") + "' is not an S3 bucket name (3 to 63 lower-case letters,"
+                + " digits, '.' and '-')";
+    }
+
+    private static S3Target resolve(StepCall call, String connection, String bucket) throws StepException {
         if (connection == null) {
             if (bucket == null || bucket.isBlank()) {
                 throw new StepException("config", "bucket: give the bucket to use", false);

@@ -84,6 +84,7 @@ public final class SftpSyncStep implements StepKind<SftpSyncConfig> {
     @Override
     public void check(SftpSyncConfig config, Problems problems) {
         RemotePaths.check(config.remote(), ".remote", problems);
+        S3Target.check(config.bucket(), ".bucket", problems);
         String prefix = config.prefix();
         if (prefix != null && !Template.hasPlaceholder(prefix) && prefixProblem(prefix) != null) {
             problems.add(".prefix", prefixProblem(prefix));

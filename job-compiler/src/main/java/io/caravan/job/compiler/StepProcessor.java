@@ -54,6 +54,18 @@ final class StepProcessor<C> implements Processor {
 
     @Override
     public void process(Exchange exchange) {
+        org.slf4j.MDC.put(STEP_MDC, step.id()); // what is logged while the step runs names it
+        try {
+            runStep(exchange);
+        } finally {
+            org.slf4j.MDC.remove(STEP_MDC);
+        }
+    }
+
+    /** The MDC key naming the step being run, for log lines (the runtime puts the execution's own). */
+    public static final String STEP_MDC = "step_id";
+
+    private void runStep(Exchange exchange) {
         ExecutionContext execution = ExecutionContext.of(exchange);
         String id = step.id();
         if (execution.isFinished(id)) {

@@ -244,6 +244,17 @@ public final class ExecutionContext {
         return value;
     }
 
+    /**
+     * Adds a line to this execution's own log (what {@code GET /executions/{id}/logs} shows),
+     * masked of the execution's secrets.
+     *
+     * @param stepId the step that logs it, or null for the execution itself
+     * @param level INFO, WARN, ERROR and the like
+     */
+    public void log(String stepId, String level, String message) {
+        listener.log(this, stepId, level, mask(message));
+    }
+
     /** The text with every secret value of this execution replaced by {@link #MASK}. */
     public String mask(String text) {
         if (text == null || masked.isEmpty()) {

@@ -30,6 +30,10 @@ public interface ExecutionListener {
     default void attemptFailed(ExecutionContext execution, String stepId, String type, String message) {
     }
 
+    /** A line for the execution's own log, masked already ({@link ExecutionContext#log}). */
+    default void log(ExecutionContext execution, String stepId, String level, String message) {
+    }
+
     /** Listens to nothing. */
     ExecutionListener NONE = new ExecutionListener() {
         @Override

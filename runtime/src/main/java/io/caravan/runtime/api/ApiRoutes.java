@@ -209,8 +209,21 @@ public final class ApiRoutes extends RouteBuilder {
 
     /** What a call touches, from its path: {@code jobs/{id}}, {@code secrets/{name}} and the like. */
     private static String target(Exchange e) {
-        String id = e.getMessage().getHeader("id", String.class);
-        return id != null ? id : e.getMessage().getHeader("name", String.class);
+        // from the path itself, not from headers: a call without an {id} in its path must not
+        // name a target of its choosing through a header or query parameter called id
+        String uri = e.getMessage().getHeader(Exchange.HTTP_URI, "", String.class);
+        int query = uri.indexOf('?');
+        String[] segments = (query < 0 ? uri : uri.substring(0, query)).split("/");
+        // "", "api", "v1", collection, target, ...
+        if (segments.length < 5 || segments[4].isEmpty()) {
+            return null;
+        }
+        String segment = java.net.URLDecoder.decode(segments[4].replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+        // the segment is the target when the route has a path parameter there ({id}, {name}),
+        // which Camel then sets as that header; /jobs/export and the like have none
+        Object id = e.getMessage().getHeader("id");
+        Object name = e.getMessage().getHeader("name");
+        return segment.equals(id) || segment.equals(name) ? segment : null;
     }
 
     /** Answers 401 and ends the exchange unless it carries a valid bearer token. */

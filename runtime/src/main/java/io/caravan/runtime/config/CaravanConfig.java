@@ -39,6 +39,7 @@ public record CaravanConfig(
         String s3Encryption,
         String s3KmsKey,
         Housekeeping housekeeping,
+        Http http,
         boolean metricsAuth) {
 
     /**
@@ -53,6 +54,53 @@ public record CaravanConfig(
             if (interval.isNegative() || interval.isZero()) {
                 throw new IllegalArgumentException("CARAVAN_HOUSEKEEPING_INTERVAL must be a positive duration, got " + interval);
             }
+        }
+    }
+
+    /**
+     * What the HTTP server takes from a client: the largest body of an API request and of a
+     * webhook call, in bytes, and the web origins allowed to call the API from a browser (CORS;
+     * none by default).
+     */
+    public record Http(long apiMaxBody, long webhookMaxBody, List<String> corsOrigins) {
+        public Http {
+            corsOrigins = List.copyOf(corsOrigins);
+            if (webhookMaxBody > apiMaxBody) { // the API's limit is the server's: no body is read past it
+                throw new IllegalArgumentException("CARAVAN_WEBHOOK_MAX_BODY (" + webhookMaxBody + " bytes) cannot be larger"
+                        + " than CARAVAN_API_MAX_BODY (" + apiMaxBody + " bytes); raise both");
+            }
+        }
+
+        /**
+         * The origins of {@code CARAVAN_CORS_ORIGINS}, comma-separated, each {@code scheme://host[:port]}
+         * as a browser sends it; {@code *} is refused: every page of the web would then be allowed.
+         */
+        static List<String> origins(String text) {
+            List<String> origins = new java.util.ArrayList<>();
+            for (String part : text.split(",")) {
+                String origin = part.strip();
+                if (origin.isEmpty()) {
+                    continue;
+                }
+                if (origin.equals("*") || origin.equalsIgnoreCase("null")) {
+                    throw new IllegalArgumentException("CARAVAN_CORS_ORIGINS: '" + origin + "' is not allowed; list the"
+                            + " origins of the pages that call the API, e.g. https://console.example.com");
+                }
+                java.net.URI uri;
+                try {
+                    uri = new java.net.URI(origin);
+                } catch (java.net.URISyntaxException e) {
+                    uri = null;
+                }
+                if (uri == null || uri.getHost() == null || uri.getRawPath() != null && !uri.getRawPath().isEmpty()
+                        || uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null
+                        || !"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())) {
+                    throw new IllegalArgumentException("CARAVAN_CORS_ORIGINS: '" + origin + "' is not an origin such as"
+                            + " https://console.example.com or http://localhost:3000 (scheme, host and port only)");
+                }
+                origins.add(origin.toLowerCase(Locale.ROOT));
+            }
+            return origins;
         }
     }
 
@@ -147,6 +195,8 @@ public record CaravanConfig(
                 r.text("CARAVAN_S3_SSE", null),
                 r.text("CARAVAN_S3_SSE_KMS_KEY", null),
                 new Housekeeping(r.duration("CARAVAN_RETENTION", "P30D"), r.duration("CARAVAN_HOUSEKEEPING_INTERVAL", "PT1M")),
+                new Http(r.bytes("CARAVAN_API_MAX_BODY", "10MiB"), r.bytes("CARAVAN_WEBHOOK_MAX_BODY", "1MiB"),
+                        Http.origins(r.text("CARAVAN_CORS_ORIGINS", ""))),
                 // GET /metrics is open like /health unless this asks for a token of any role
                 r.bool("CARAVAN_METRICS_AUTH", false));
     }
@@ -243,6 +293,29 @@ public record CaravanConfig(
                 throw new IllegalArgumentException(key + " must be true or false, got '" + v + "'");
             }
             return Boolean.parseBoolean(v);
+        }
+
+        /** A size: a whole number of bytes, or with a unit KiB, MiB or GiB ({@code 512KiB}, {@code 10MiB}). */
+        long bytes(String key, String fallback) {
+            String v = text(key, fallback);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,12})\\s*(|B|KiB|MiB|GiB)",
+                    java.util.regex.Pattern.CASE_INSENSITIVE).matcher(v);
+            if (!m.matches()) {
+                throw new IllegalArgumentException(key + " must be a size in bytes, or with KiB, MiB or GiB such as 10MiB,"
+                        + " got '" + v + "'");
+            }
+            int shift = switch (m.group(2).toLowerCase(Locale.ROOT)) {
+                case "kib" -> 10;
+                case "mib" -> 20;
+                case "gib" -> 30;
+                default -> 0;
+            };
+            long number = Long.parseLong(m.group(1)); // at most 12 digits
+            long size = number >= 1L << 31 ? Long.MAX_VALUE : number << shift;
+            if (size < 1 || size >= 1L << 31) { // Vert.x holds a body in one buffer
+                throw new IllegalArgumentException(key + " must be at least 1 byte and less than 2GiB, got '" + v + "'");
+            }
+            return size;
         }
 
         java.time.Duration duration(String key, String fallback) {

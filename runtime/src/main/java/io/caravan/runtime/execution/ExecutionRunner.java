@@ -51,6 +51,7 @@ final class ExecutionRunner {
     private final io.caravan.runtime.secrets.SecretStore secrets;
     private final io.caravan.runtime.secrets.SecretParams secretParams;
     private final java.util.function.Supplier<Map<String, Object>> connections;
+    private final io.caravan.runtime.logs.ExecutionLogs logs;
     private final ExecutionMeters meters;
     private volatile ExecutionEnded ended = (row, status, context) -> { };
     /** The secrets each loaded version reads; weak keys, so a replaced version's entry goes with it. */
@@ -59,7 +60,9 @@ final class ExecutionRunner {
 
     ExecutionRunner(ExecutionStore store, Checkpoints checkpoints, ProducerTemplate producer, ObjectMapper json,
             Map<UUID, Running> running, io.caravan.runtime.secrets.SecretStore secrets,
-            java.util.function.Supplier<Map<String, Object>> connections, ExecutionMeters meters) {
+            java.util.function.Supplier<Map<String, Object>> connections, io.caravan.runtime.logs.ExecutionLogs logs,
+            ExecutionMeters meters) {
+        this.logs = logs;
         this.meters = meters;
         this.secrets = secrets;
         this.connections = connections;
@@ -78,6 +81,17 @@ final class ExecutionRunner {
 
     /** Runs a claimed execution; every write names the claim's lease, so a stale node changes nothing. */
     void run(Claim claim, CompiledJob job, LeaseClock clock) throws Exception {
+        // what this thread logs for the execution names it (text and JSON logs alike)
+        try (var e = org.slf4j.MDC.putCloseable("execution_id", claim.row().id().toString());
+                var j = org.slf4j.MDC.putCloseable("job_id", claim.row().jobId());
+                var n = org.slf4j.MDC.putCloseable("node", claim.lease().nodeId())) {
+            runWithContext(claim, job, clock);
+        }
+    }
+
+    private void runWithContext(Claim claim, CompiledJob job, LeaseClock clock) throws Exception {
+        logs.add(claim.row().id(), "INFO", null, (claim.ranBefore() ? "continued" : "started") + " on node "
+                + claim.lease().nodeId() + ", job " + job.job().id() + " version " + job.version());
         if (claim.recovered()) {
             meters.tookOver(claim.row().jobId());
         } else {
@@ -97,7 +111,11 @@ final class ExecutionRunner {
         } catch (ObjectStore.ObjectStoreException e) {
             LOG.warn("execution {} of job {} waits for the object store ({}); claimed again in {} s", claim.row().id(),
                     claim.row().jobId(), e.getMessage(), STORE_BACKOFF.toSeconds());
+            logs.add(claim.row().id(), "WARN", null, "the object store cannot be reached; the execution waits "
+                    + STORE_BACKOFF.toSeconds() + " s");
             store.postpone(claim.lease(), STORE_BACKOFF);
+        } finally {
+            logs.ended(claim.row().id());
         }
     }
 
@@ -110,7 +128,7 @@ final class ExecutionRunner {
     private ExecutionContext prepare(Claim claim, CompiledJob job, LeaseClock clock) throws Exception {
         ExecutionRow row = claim.row();
         Lease lease = claim.lease();
-        StoreListener listener = new StoreListener(store, lease, job.job().steps(), clock, meters);
+        StoreListener listener = new StoreListener(store, lease, job.job().steps(), clock, logs, meters);
         ObjectStore.Versioned saved = claim.ranBefore() ? checkpoints.read(row.jobId(), row.id().toString()) : null;
         ExecutionContext context = saved == null ? start(claim, job, listener) : resume(claim, job, saved, listener);
         if (context == null || !giveSecrets(claim, job, context)) {
@@ -267,6 +285,7 @@ final class ExecutionRunner {
             finish(claim, status, null, null, last);
         }
         LOG.debug("execution {} of job {} ended {}", row.id(), row.jobId(), status);
+        logs.add(row.id(), status.equals("SUCCESS") ? "INFO" : "WARN", null, "ended " + status);
         try {
             ended.ended(row, status, context.maskedData());
         } catch (RuntimeException e) { // what follows a run never changes how it ended

@@ -24,17 +24,20 @@ final class StoreListener implements ExecutionListener {
     private final Lease lease;
     private final int totalSteps;
     private final LeaseClock clock;
+    private final io.caravan.runtime.logs.ExecutionLogs logs;
     private final ExecutionMeters meters;
     /** Each step's kind, by step id. */
     private final Map<String, String> kinds = new HashMap<>();
     /** Only the execution's own thread calls a listener: no synchronisation. */
     private ExecutionStore.StepEnd pending;
 
-    StoreListener(ExecutionStore store, Lease lease, List<StepSpec> steps, LeaseClock clock, ExecutionMeters meters) {
+    StoreListener(ExecutionStore store, Lease lease, List<StepSpec> steps, LeaseClock clock,
+            io.caravan.runtime.logs.ExecutionLogs logs, ExecutionMeters meters) {
         this.store = store;
         this.lease = lease;
         this.totalSteps = steps.size();
         this.clock = clock;
+        this.logs = logs;
         this.meters = meters;
         steps.forEach(step -> kinds.put(step.id(), step.type()));
     }
@@ -57,6 +60,8 @@ final class StoreListener implements ExecutionListener {
                 before);
         if (!started) { // asked on another node: learnt with this write, at no extra round trip
             execution.requestCancel();
+        } else {
+            logs.add(lease.executionId(), "INFO", stepId, "step " + stepId + " started, attempt " + attempt(step));
         }
         return started;
     }
@@ -74,7 +79,7 @@ final class StoreListener implements ExecutionListener {
 
     /**
      * As {@link #stepCheckpointed}, for a step whose end an earlier claim checkpointed and did not
-     * write to its row: written now, not timed again (the node that ran it timed it).
+     * write to its row: written (and logged) now, not timed again (the node that ran it timed it).
      */
     void restored(ExecutionContext execution, String stepId) {
         Map<String, Object> step = execution.step(stepId);
@@ -82,6 +87,26 @@ final class StoreListener implements ExecutionListener {
         pending = new ExecutionStore.StepEnd(stepId, attempt(step), (String) step.get("status"),
                 error == null ? null : (String) error.get("type"), error == null ? null : (String) error.get("message"),
                 Instant.parse((String) step.get("completed_at")), progress(execution, totalSteps));
+        logEnd(execution, stepId, step, error);
+    }
+
+    private void logEnd(ExecutionContext execution, String stepId, Map<String, Object> step, Map<?, ?> error) {
+        String status = (String) step.get("status");
+        if (error != null) {
+            logs.add(lease.executionId(), "ERROR", stepId, "step " + stepId + " " + status + ": " + error.get("type")
+                    + ": " + execution.mask(String.valueOf(error.get("message"))));
+        } else if (step.get("started_at") != null && step.get("completed_at") != null) {
+            long millis = java.time.Duration.between(Instant.parse((String) step.get("started_at")),
+                    Instant.parse((String) step.get("completed_at"))).toMillis();
+            logs.add(lease.executionId(), "INFO", stepId, "step " + stepId + " " + status + " in " + millis + " ms");
+        } else {
+            logs.add(lease.executionId(), "INFO", stepId, "step " + stepId + " " + status);
+        }
+    }
+
+    @Override
+    public void log(ExecutionContext execution, String stepId, String level, String message) {
+        logs.add(lease.executionId(), level, stepId, message);
     }
 
     /** The end of the last step checkpointed and not yet written, taken over by the caller (who writes it); or null. */
@@ -106,6 +131,8 @@ final class StoreListener implements ExecutionListener {
         Instant now = Instant.now();
         store.stepEnded(lease, stepId, attempt(step), "FAILED", type, message, now, progress(execution, totalSteps));
         timed(step, stepId, "FAILED", now);
+        logs.add(lease.executionId(), "WARN", stepId, "step " + stepId + " attempt " + attempt(step) + " failed: " + type
+                + ": " + execution.mask(message) + "; it is tried again");
     }
 
     private void timed(Map<String, Object> step, String stepId, String status, Instant end) {

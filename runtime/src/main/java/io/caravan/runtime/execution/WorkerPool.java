@@ -75,12 +75,13 @@ public final class WorkerPool implements AutoCloseable {
     public WorkerPool(ExecutionStore store, ObjectStore objects, LoadedJobs loaded, JobService jobs,
             ProducerTemplate producer, ObjectMapper json, String nodeId, int size, Duration leaseExpiry,
             Duration heartbeat, io.caravan.runtime.secrets.SecretStore secrets,
-            java.util.function.Supplier<Map<String, Object>> connections, ExecutionMeters meters) {
+            java.util.function.Supplier<Map<String, Object>> connections, io.caravan.runtime.logs.ExecutionLogs logs,
+            ExecutionMeters meters) {
         this.store = store;
         this.loaded = loaded;
         this.jobs = jobs;
         this.runner = new ExecutionRunner(store, new Checkpoints(objects, json, meters.registry()), producer, json,
-                executing, secrets, connections, meters);
+                executing, secrets, connections, logs, meters);
         this.nodeId = nodeId;
         this.size = size;
         this.leaseExpiry = leaseExpiry;

@@ -25,16 +25,15 @@ import org.apache.camel.component.platform.http.vertx.HttpMessage;
 /**
  * {@code POST /hooks/{job_id}}: what a partner's call goes through before it becomes a queued
  * execution. The size and the signature are checked first, on the raw bytes and from the job
- * loaded in memory — no database work for a request that is not the partner's. Then the
+ * loaded in memory — no database work for a request that is not the partner's (a declared
+ * length over the limit was refused before the body was read, see
+ * {@link io.caravan.runtime.api.HttpHardening}). Then the
  * delivery is enqueued once: a delivery id seen in the last 24 hours answers with the
  * execution it started. A {@code rateLimit} is drawn from a bucket all nodes share (429 with
  * {@code Retry-After} when empty). The request lands in the context as {@code webhook}: payload, headers
  * (without credentials and signatures) and query parameters.
  */
 public final class WebhookIntake {
-
-    /** Largest body a webhook takes, unless the trigger says otherwise. */
-    public static final int MAX_BODY_BYTES = 1024 * 1024;
 
     /** Headers never copied into the context: credentials and signatures. */
     private static final Set<String> WITHHELD = Set.of("authorization", "cookie", "proxy-authorization",
@@ -56,10 +55,13 @@ public final class WebhookIntake {
     private final SyncAnswers answers;
     private final ObjectMapper json;
     private final WebhookMeters meters;
+    /** Largest body a webhook takes ({@code CARAVAN_WEBHOOK_MAX_BODY}). */
+    private final long maxBody;
 
     public WebhookIntake(LoadedJobs loaded, ExecutionService runs, io.caravan.runtime.secrets.SecretStore secrets,
-            RateLimits limits, SyncAnswers answers, ObjectMapper json, WebhookMeters meters) {
+            RateLimits limits, SyncAnswers answers, ObjectMapper json, long maxBody, WebhookMeters meters) {
         this.meters = meters;
+        this.maxBody = maxBody;
         this.secrets = secrets;
         this.loaded = loaded;
         this.runs = runs;
@@ -97,9 +99,9 @@ public final class WebhookIntake {
         HttpServerRequest request = exchange.getIn(HttpMessage.class).getRequest();
         byte[] body = exchange.getMessage().getBody(byte[].class);
         body = body == null ? new byte[0] : body;
-        if (body.length > MAX_BODY_BYTES) {
-            throw new ApiException(413, "Content Too Large", "the body is " + body.length + " bytes; this webhook takes at most "
-                    + MAX_BODY_BYTES, null);
+        if (body.length > maxBody) { // sent without a Content-Length: read up to the API's limit, then measured
+            throw new ApiException(413, "Content Too Large", "the body is larger than the " + maxBody
+                    + " bytes a webhook takes", null);
         }
         String secret = secret(jobId, hook.secret());
         Map<String, String> headers = lowerCase(request.headers());

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Removes what retention lets go: ended executions whose end lies further back than their job's
  * {@code retention} (or {@code CARAVAN_RETENTION}) — their objects (context and files) first,
- * then their step runs and row — and webhook delivery ids past their replay window. Called by
+ * then their log, step runs and row — and webhook delivery ids past their replay window. Called by
  * the housekeeping route ({@code routes/housekeeping.yaml}) on every node; the rows of one batch
  * are locked ({@code FOR UPDATE SKIP LOCKED}), so nodes sweeping at once share the work. An
  * object removed whose row then stays (the database went away) is removed again next time:
@@ -124,6 +124,7 @@ public final class Housekeeping {
         }
         UUID[] ids = ended.stream().map(Ended::id).toArray(UUID[]::new);
         if (ids.length > 0) {
+            db.jdbc().update("delete from execution_logs where execution_id = any(?)", (Object) ids);
             db.jdbc().update("delete from executions where id = any(?)", (Object) ids); // step runs cascade
         }
         return new Batch(ended.stream().map(Ended::id).toList(), removedObjects);

@@ -40,4 +40,37 @@ class CaravanConfigTest {
         assertThatThrownBy(() -> CaravanConfig.from(Map.of("CARAVAN_EGRESS_ALLOW", "intranet.example")))
                 .hasMessageStartingWith("CARAVAN_EGRESS_ALLOW: 'intranet.example' is not an IP address");
     }
+
+    @Test
+    void bodyLimitsAndCorsOriginsAreReadWithTheirDefaults() {
+        CaravanConfig.Http defaults = CaravanConfig.from(Map.of()).http();
+        assertThat(defaults.apiMaxBody()).isEqualTo(10L * 1024 * 1024);
+        assertThat(defaults.webhookMaxBody()).isEqualTo(1024 * 1024);
+        assertThat(defaults.corsOrigins()).as("CORS is off").isEmpty();
+
+        CaravanConfig.Http set = CaravanConfig.from(Map.of("CARAVAN_API_MAX_BODY", "512KiB", "CARAVAN_WEBHOOK_MAX_BODY", "1000",
+                "CARAVAN_CORS_ORIGINS", " https://Console.example.com , http://localhost:3000,")).http();
+        assertThat(set.apiMaxBody()).isEqualTo(512 * 1024);
+        assertThat(set.webhookMaxBody()).isEqualTo(1000);
+        assertThat(set.corsOrigins()).containsExactly("https://console.example.com", "http://localhost:3000");
+    }
+
+    @Test
+    void aBadLimitOrOriginNamesTheVariable() {
+        assertThatThrownBy(() -> CaravanConfig.from(Map.of("CARAVAN_API_MAX_BODY", "10MB")))
+                .hasMessageStartingWith("CARAVAN_API_MAX_BODY must be a size in bytes, or with KiB, MiB or GiB");
+        assertThatThrownBy(() -> CaravanConfig.from(Map.of("CARAVAN_API_MAX_BODY", "2GiB")))
+                .hasMessageContaining("less than 2GiB");
+        assertThatThrownBy(() -> CaravanConfig.from(Map.of("CARAVAN_API_MAX_BODY", "999999999999GiB")))
+                .hasMessageContaining("less than 2GiB");
+        assertThatThrownBy(() -> CaravanConfig.from(Map.of("CARAVAN_WEBHOOK_MAX_BODY", "0")))
+                .hasMessageContaining("CARAVAN_WEBHOOK_MAX_BODY must be at least 1 byte");
+        assertThatThrownBy(() -> CaravanConfig.from(Map.of("CARAVAN_WEBHOOK_MAX_BODY", "20MiB")))
+                .hasMessageStartingWith("CARAVAN_WEBHOOK_MAX_BODY (20971520 bytes) cannot be larger than CARAVAN_API_MAX_BODY");
+        for (String origin : new String[] {"*", "null", "console.example.com", "https://console.example.com/app",
+                "ftp://console.example.com", "https://user@console.example.com"}) {
+            assertThatThrownBy(() -> CaravanConfig.from(Map.of("CARAVAN_CORS_ORIGINS", origin))).as(origin)
+                    .hasMessageStartingWith("CARAVAN_CORS_ORIGINS: '" + origin + "'");
+        }
+    }
 }

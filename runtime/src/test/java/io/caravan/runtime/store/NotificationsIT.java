@@ -19,32 +19,36 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The queue's notifications: what makes an execution claimable notifies every listener, what
- * does not (a claim, a step's progress, a renewal, an ending) stays quiet, and a listener whose
- * connection was killed listens again.
+ * The notifications: what makes an execution claimable notifies the queue's listeners, what
+ * does not (a claim, a step's progress, a renewal, an ending) stays quiet; every status change
+ * is an event; and a listener whose connection was killed listens again.
  */
-class QueueNotificationsIT {
+class NotificationsIT {
 
     @TempDir
     static Path dir;
     private static EmbeddedDatabase pg;
     private static Database db;
     private static ExecutionStore store;
-    private static QueueNotifications listener;
+    private static Notifications listener;
     private static final Semaphore NOTIFIED = new Semaphore(0);
+    private static final java.util.concurrent.BlockingQueue<String> EVENTS = new java.util.concurrent.LinkedBlockingQueue<>();
 
     @BeforeAll
     static void start() throws Exception {
         pg = EmbeddedDatabase.start(dir.resolve("pg"));
         db = Database.open(pg.jdbcUrl(EmbeddedDatabase.CARAVAN_DB), "postgres", "postgres", 4, "notify-test");
         store = new ExecutionStore(db);
-        listener = QueueNotifications.listen(db, NOTIFIED::release);
+        listener = Notifications.listen(db, java.util.Map.of(
+                Notifications.QUEUE, new Notifications.Channel(payload -> NOTIFIED.release(), NOTIFIED::release),
+                Notifications.EVENTS, new Notifications.Channel(EVENTS::add, () -> { })));
         assertTrue(NOTIFIED.tryAcquire(10, TimeUnit.SECONDS), "once when it starts listening, for what was queued before");
     }
 
     @BeforeEach
     void listening() throws Exception {
         NOTIFIED.drainPermits();
+        EVENTS.clear();
         quiet(300);
     }
 
@@ -71,6 +75,15 @@ class QueueNotificationsIT {
         quiet(500);
         assertTrue(store.requeueForRetry(id));
         assertNotified("a retry queued again");
+
+        // every status change, on the events channel, in order: QUEUED, RUNNING, (released: none),
+        // RUNNING again is no change, FAILED, QUEUED
+        java.util.List<String> statuses = new java.util.ArrayList<>();
+        for (String event = EVENTS.poll(5, TimeUnit.SECONDS); event != null; event = EVENTS.poll(500, TimeUnit.MILLISECONDS)) {
+            assertTrue(event.contains("\"id\" : \"" + id + "\"") || event.contains("\"id\":\"" + id + "\""), event);
+            statuses.add(event.replaceAll(".*\"status\" ?: ?\"([A-Z_]+)\".*", "$1"));
+        }
+        assertEquals(java.util.List.of("QUEUED", "RUNNING", "FAILED", "QUEUED"), statuses);
     }
 
     @Test

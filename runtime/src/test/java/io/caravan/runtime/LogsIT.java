@@ -1,0 +1,139 @@
+package io.caravan.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An execution's own log — what its steps log, masked, and what happened to it — read a page at
+ * a time and followed as server-sent events until the execution ends; and the status events of
+ * every execution as a stream.
+ */
+@org.junit.jupiter.api.Timeout(90)
+class LogsIT extends OneNode {
+
+    private static final String SECRET = "s3cr3t-value-123";
+    private final HttpClient http = HttpClient.newHttpClient();
+    private Stub stub;
+
+    @BeforeAll
+    void jobs() throws Exception {
+        stub = new Stub();
+        TestNode.expect(node.call("PUT", "/api/v1/secrets/api_key", "{\"value\": \"" + SECRET + "\"}"), 201);
+        TestNode.expect(node.call("POST", "/api/v1/jobs", """
+                {"id": "logged", "steps": [
+                  {"id": "say", "type": "log", "message": "calling with {{ secrets.api_key }}"},
+                  {"id": "call", "type": "http", "url": "%s", "retry": {"attempts": 3, "delay": "PT0.05S"}},
+                  {"id": "wait", "type": "http", "url": "%s"}]}""".formatted(stub.url("/flaky/logs"),
+                stub.url("/hold/logs"))), 201);
+        TestNode.expect(node.call("POST", "/api/v1/jobs", """
+                {"id": "quick", "steps": [{"id": "a", "type": "set", "variables": {"x": 1}}]}"""), 201);
+    }
+
+    @AfterAll
+    void stopStub() {
+        stub.close();
+    }
+
+    @Test
+    void aFollowedLogStreamsTheLinesAsTheyComeAndEndsWithTheExecution() throws Exception {
+        String id = node.run("logged", null);
+        CompletableFuture<HttpResponse<Stream<String>>> follow = http.sendAsync(sse("/api/v1/executions/" + id
+                + "/logs?follow=true"), HttpResponse.BodyHandlers.ofLines());
+        assertThat(stub.awaitArrival("logs")).isTrue(); // the execution is in its last step, the stream open
+        HttpResponse<Stream<String>> response = follow.get(10, TimeUnit.SECONDS);
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("text/event-stream");
+        Iterator<String> lines = response.body().iterator();
+        List<String> data = new ArrayList<>();
+        List<Long> ids = new ArrayList<>();
+        boolean released = false;
+        while (lines.hasNext()) {
+            String line = lines.next();
+            if (line.startsWith("data: {\"id\"")) {
+                data.add(line);
+                ids.add(TestNode.JSON.readTree(line.substring(6)).get("id").asLong());
+            } else if (line.startsWith("id: ") && !released && data.size() >= 6) {
+                stub.release("logs"); // the lines so far came while it ran; now let it end
+                released = true;
+            } else if (line.equals("event: end")) {
+                break;
+            }
+        }
+        String all = String.join("\n", data);
+        assertThat(all).contains("started on node").contains("step say started, attempt 1")
+                .contains("calling with ***").doesNotContain(SECRET)
+                .contains("step call attempt 1 failed").contains("step call attempt 2 failed")
+                .contains("step call SUCCESS in").contains("step wait SUCCESS in").contains("ended SUCCESS");
+        assertThat(ids).isSorted().doesNotHaveDuplicates();
+        assertThat(node.awaitEnd(id).get("status").asText()).isEqualTo("SUCCESS");
+    }
+
+    @Test
+    void aPageAtATimeAndItsRefusals() throws Exception {
+        String id = node.run("quick", null);
+        node.awaitEnd(id);
+        Thread.sleep(500); // the lines are written within 200 ms of being logged
+        JsonNode first = TestNode.expect(node.call("GET", "/api/v1/executions/" + id + "/logs?limit=2", null), 200);
+        assertThat(first.get("items")).hasSize(2);
+        assertThat(first.get("ended").asBoolean()).isTrue();
+        JsonNode rest = TestNode.expect(node.call("GET", "/api/v1/executions/" + id + "/logs?after="
+                + first.get("next_after").asLong(), null), 200);
+        assertThat(rest.get("items")).isNotEmpty();
+        assertThat(rest.get("items").get(rest.get("items").size() - 1).get("message").asText()).isEqualTo("ended SUCCESS");
+
+        HttpResponse<String> anonymous = node.call("GET", "/api/v1/executions/" + id + "/logs", null, null);
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(anonymous.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(node.call("GET", "/api/v1/executions/not-a-uuid/logs", null).statusCode()).isEqualTo(404);
+        assertThat(node.call("GET", "/api/v1/executions/" + java.util.UUID.randomUUID() + "/logs", null).statusCode())
+                .isEqualTo(404);
+        assertThat(node.call("GET", "/api/v1/executions/" + id + "/logs?after=x", null).statusCode()).isEqualTo(400);
+        String outsider = TestNode.expect(node.call("POST", "/api/v1/tokens",
+                "{\"name\": \"elsewhere\", \"grants\": {\"team-b\": \"admin\"}}"), 201).get("token").asText();
+        assertThat(node.call("GET", "/api/v1/executions/" + id + "/logs", null, outsider).statusCode()).isEqualTo(404);
+        assertThat(node.call("GET", "/api/v1/events", null, outsider).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void statusEventsOfEveryExecutionStreamAsTheyHappen() throws Exception {
+        CompletableFuture<HttpResponse<Stream<String>>> events = http.sendAsync(sse("/api/v1/events?job=quick"),
+                HttpResponse.BodyHandlers.ofLines());
+        HttpResponse<Stream<String>> response = events.get(10, TimeUnit.SECONDS);
+        Iterator<String> lines = response.body().iterator();
+        assertThat(lines.next()).startsWith(": listening"); // subscribed: what happens from now on comes
+        String id = node.run("quick", null);
+        List<String> statuses = new ArrayList<>();
+        while (lines.hasNext() && !statuses.contains("SUCCESS")) {
+            String line = lines.next();
+            if (line.startsWith("data: ")) {
+                JsonNode event = TestNode.JSON.readTree(line.substring(6));
+                assertThat(event.get("job_id").asText()).isEqualTo("quick");
+                if (event.get("id").asText().equals(id)) {
+                    statuses.add(event.get("status").asText());
+                }
+            }
+        }
+        assertThat(statuses).containsExactly("QUEUED", "RUNNING", "SUCCESS");
+        response.body().close();
+    }
+
+    private HttpRequest sse(String path) {
+        return HttpRequest.newBuilder(URI.create(node.base() + path)).timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + TestNode.TOKEN).header("Accept", "text/event-stream").build();
+    }
+}
