@@ -354,6 +354,10 @@ public final class Caravan implements AutoCloseable {
                 new io.caravan.runtime.api.HttpHardening(config.http(), serverTls != null, language.json())
                         .register(camel);
                 camel.getRegistry().bind("caravan-vertx", join(vertx)); // platform-http uses it, does not own it
+                io.caravan.runtime.metrics.Metrics metrics = new io.caravan.runtime.metrics.Metrics();
+                resources.push(metrics);
+                metrics.instrument(camel); // before any route is added: each gets its route meters
+                io.caravan.runtime.metrics.QueueGauges.register(metrics.registry(), db.jdbc());
                 camel.addComponent("quartz", ScheduleStore.component(dbUrl, config.dbUser(), config.dbPassword(),
                         config.nodeId()));
                 ObjectMapper json = language.json();
@@ -377,7 +381,7 @@ public final class Caravan implements AutoCloseable {
                 resources.push(logs);
                 workers = new WorkerPool(executions, objects, loaded, jobs, camel.createProducerTemplate(), json,
                         config.nodeId(), config.workers(), config.leaseExpiry(), config.heartbeat(), secrets,
-                        connections::settings, logs);
+                        connections::settings, logs, new io.caravan.runtime.metrics.ExecutionMeters(metrics.registry()));
                 ExecutionService runs = new ExecutionService(jobs, executions, workers, secrets.params(), json);
                 FileDropRepository drops = new FileDropRepository(db.jdbc(), config.nodeId());
                 camel.getRegistry().bind(io.caravan.runtime.triggers.FileDrops.REPOSITORY, drops);
@@ -390,12 +394,14 @@ public final class Caravan implements AutoCloseable {
                         new io.caravan.runtime.triggers.FileDrops(camel, connectionStore, objects, runs, drops)));
                 camel.addRoutes(new HookRoutes(new WebhookIntake(loaded, runs, secrets,
                         new io.caravan.runtime.hooks.RateLimits(db.dataSource()),
-                        answers, json, config.http().webhookMaxBody()), json));
+                        answers, json, config.http().webhookMaxBody(),
+                        new io.caravan.runtime.metrics.WebhookMeters(metrics.registry())), json));
                 Tokens tokens = new Tokens(db, json);
                 streams = new io.caravan.runtime.logs.LiveStreams(logs, executions, tokens, json);
                 generatedToken = tokens.seedAdmin(config.adminToken());
                 io.caravan.runtime.access.AuditLog audit = new io.caravan.runtime.access.AuditLog(db, config.nodeId());
-                camel.addRoutes(new CheckpointRoute(objects, json));
+                camel.addRoutes(new CheckpointRoute(objects, json, metrics.registry()));
+                camel.addRoutes(new io.caravan.runtime.metrics.MetricsRoutes(metrics, tokens, config.metricsAuth(), json));
                 camel.getRegistry().bind(io.caravan.runtime.housekeeping.Housekeeping.BEAN,
                         new io.caravan.runtime.housekeeping.Housekeeping(db, objects, config.housekeeping().retention(),
                                 loaded::definitions));
@@ -412,7 +418,8 @@ public final class Caravan implements AutoCloseable {
                         new io.caravan.runtime.access.TokensApi(tokens, json),
                         new io.caravan.runtime.access.AuditApi(audit, json),
                         new io.caravan.runtime.nodes.ExecutorStatus(db, config.nodeId(), config.workers(),
-                                workers::busy, json)),
+                                workers::busy, json),
+                        new io.caravan.runtime.metrics.StatsApi(jobs, new io.caravan.runtime.metrics.JobStats(db.jdbc()), json)),
                         tokens, audit, json, () -> ready));
                 camel.addRoutes(new io.caravan.runtime.health.HealthRoutes(readiness(), () -> stopping, json));
             } catch (Exception e) {

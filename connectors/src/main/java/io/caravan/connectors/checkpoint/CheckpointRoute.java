@@ -32,6 +32,11 @@ public final class CheckpointRoute extends RouteBuilder {
         this.checkpoints = new Checkpoints(store, json);
     }
 
+    /** The route, its writes measured in {@code meters} (see {@link Checkpoints}). */
+    public CheckpointRoute(ObjectStore store, ObjectMapper json, io.micrometer.core.instrument.MeterRegistry meters) {
+        this.checkpoints = new Checkpoints(store, json, meters);
+    }
+
     @Override
     public void configure() {
         errorHandler(noErrorHandler()); // a failed write goes back to the job's route and its worker

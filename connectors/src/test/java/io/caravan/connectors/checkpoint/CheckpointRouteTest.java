@@ -161,6 +161,28 @@ class CheckpointRouteTest {
     }
 
     @Test
+    void eachWriteIsMeasuredByItsSizeAndItsOutcome() throws Exception {
+        var meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        Checkpoints checkpoints = new Checkpoints(store, JSON, meters);
+        ExecutionContext first = ExecutionContext.start("exec-6", "orders", 1, null, Map.of(), listener(false));
+        checkpoints.write(first);
+        ExecutionContext rival = ExecutionContext.start("exec-6", "orders", 1, null, Map.of(), listener(false));
+        assertThatThrownBy(() -> checkpoints.write(rival)).isInstanceOf(ObjectStore.ConflictException.class);
+        int stored = store.get("jobs/orders/executions/exec-6/context.json").length;
+        s3.stop();
+        assertThatThrownBy(() -> checkpoints.write(first)).isInstanceOf(ObjectStore.ObjectStoreException.class);
+
+        var size = meters.get(Checkpoints.SIZE_METER).summary();
+        assertThat(size.count()).as("only the write that was stored").isEqualTo(1);
+        assertThat(size.totalAmount()).isEqualTo(stored);
+        for (String outcome : List.of("ok", "conflict", "error")) {
+            var timer = meters.get(Checkpoints.WRITE_METER).tag("outcome", outcome).timer();
+            assertThat(timer.count()).as(outcome).isEqualTo(1);
+            assertThat(timer.totalTime(java.util.concurrent.TimeUnit.NANOSECONDS)).as(outcome).isPositive();
+        }
+    }
+
+    @Test
     void aCheckpointTheListenerRefusesIsNeitherWrittenNorTriedAgain() {
         ExecutionContext execution = ExecutionContext.start("exec-5", "orders", 1, null, Map.of(), new ExecutionListener() {
             @Override

@@ -30,7 +30,8 @@ public final class ApiRoutes extends RouteBuilder {
     public record Features(Handlers handlers, io.caravan.runtime.secrets.SecretsApi secrets,
             io.caravan.runtime.connections.ConnectionsApi connections, io.caravan.runtime.jobs.VersionsApi versions,
             io.caravan.runtime.bundles.BundlesApi bundles, io.caravan.runtime.jobs.CatalogueApi catalogue,
-            TokensApi tokens, AuditApi audit, io.caravan.runtime.nodes.ExecutorStatus executor) {
+            TokensApi tokens, AuditApi audit, io.caravan.runtime.nodes.ExecutorStatus executor,
+            io.caravan.runtime.metrics.StatsApi stats) {
     }
 
     private final Handlers handlers;
@@ -42,6 +43,7 @@ public final class ApiRoutes extends RouteBuilder {
     private final TokensApi tokensApi;
     private final AuditApi auditApi;
     private final io.caravan.runtime.nodes.ExecutorStatus executor;
+    private final io.caravan.runtime.metrics.StatsApi stats;
     private final Tokens tokens;
     private final AuditLog audit;
     private final ObjectMapper json;
@@ -57,6 +59,7 @@ public final class ApiRoutes extends RouteBuilder {
         this.tokensApi = features.tokens();
         this.auditApi = features.audit();
         this.executor = features.executor();
+        this.stats = features.stats();
         this.tokens = tokens;
         this.audit = audit;
         this.json = json;
@@ -96,6 +99,7 @@ public final class ApiRoutes extends RouteBuilder {
                 .delete("/jobs/{id}/tags/{tag}").to("direct:api.versions.untag")
                 .delete("/jobs/{id}").to("direct:api.jobs.delete")
                 .get("/jobs/{id}/route").produces("application/yaml").to("direct:api.jobs.route")
+                .get("/jobs/{id}/stats").to("direct:api.jobs.stats")
                 .post("/jobs/{id}/executions").to("direct:api.executions.create")
                 .get("/executions").to("direct:api.executions.list")
                 .get("/executions/{id}").to("direct:api.executions.get")
@@ -132,6 +136,7 @@ public final class ApiRoutes extends RouteBuilder {
         handle("api.jobs.patch", Access.EDIT, handlers::patchJob);
         handle("api.jobs.delete", Access.EDIT, handlers::deleteJob);
         handle("api.jobs.route", Access.VIEW, handlers::route);
+        handle("api.jobs.stats", Access.VIEW, stats::stats);
         handle("api.bundles.export", Access.VIEW, bundles::export);
         handle("api.catalogue.bulk", Access.EDIT, catalogue::bulk);
         handle("api.catalogue.instantiate", Access.EDIT, catalogue::instantiate);

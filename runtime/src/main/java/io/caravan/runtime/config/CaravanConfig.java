@@ -40,7 +40,8 @@ public record CaravanConfig(
         String s3KmsKey,
         Housekeeping housekeeping,
         Http http,
-        Jolokia jolokia) {
+        Jolokia jolokia,
+        boolean metricsAuth) {
 
     /**
      * What the housekeeping route removes and how often it looks: ended executions (row, step
@@ -240,7 +241,10 @@ public record CaravanConfig(
                         Http.origins(r.text("CARAVAN_CORS_ORIGINS", ""))),
 
                 new Jolokia(r.integer("CARAVAN_JOLOKIA_PORT", 0), r.text("CARAVAN_JOLOKIA_HOST", "127.0.0.1"),
-                        r.text("CARAVAN_JOLOKIA_USER", null), r.text("CARAVAN_JOLOKIA_PASSWORD", null)));
+                        r.text("CARAVAN_JOLOKIA_USER", null), r.text("CARAVAN_JOLOKIA_PASSWORD", null)),
+
+                // GET /metrics is open like /health unless this asks for a token of any role
+                r.bool("CARAVAN_METRICS_AUTH", false));
     }
 
     public CaravanConfig {

@@ -10,6 +10,7 @@ import io.caravan.job.execution.ExecutionContext;
 import io.caravan.job.execution.LeaseExpiredException;
 import io.caravan.job.params.ParamBinder;
 import io.caravan.job.validation.Problems;
+import io.caravan.runtime.metrics.ExecutionMeters;
 import io.caravan.runtime.store.Claim;
 import io.caravan.runtime.store.ExecutionRow;
 import io.caravan.runtime.store.Lease;
@@ -51,6 +52,7 @@ final class ExecutionRunner {
     private final io.caravan.runtime.secrets.SecretParams secretParams;
     private final java.util.function.Supplier<Map<String, Object>> connections;
     private final io.caravan.runtime.logs.ExecutionLogs logs;
+    private final ExecutionMeters meters;
     private volatile ExecutionEnded ended = (row, status, context) -> { };
     /** The secrets each loaded version reads; weak keys, so a replaced version's entry goes with it. */
     private final Map<CompiledJob, java.util.Set<String>> secretRefs =
@@ -58,8 +60,10 @@ final class ExecutionRunner {
 
     ExecutionRunner(ExecutionStore store, Checkpoints checkpoints, ProducerTemplate producer, ObjectMapper json,
             Map<UUID, Running> running, io.caravan.runtime.secrets.SecretStore secrets,
-            java.util.function.Supplier<Map<String, Object>> connections, io.caravan.runtime.logs.ExecutionLogs logs) {
+            java.util.function.Supplier<Map<String, Object>> connections, io.caravan.runtime.logs.ExecutionLogs logs,
+            ExecutionMeters meters) {
         this.logs = logs;
+        this.meters = meters;
         this.secrets = secrets;
         this.connections = connections;
         this.store = store;
@@ -88,6 +92,11 @@ final class ExecutionRunner {
     private void runWithContext(Claim claim, CompiledJob job, LeaseClock clock) throws Exception {
         logs.add(claim.row().id(), "INFO", null, (claim.ranBefore() ? "continued" : "started") + " on node "
                 + claim.lease().nodeId() + ", job " + job.job().id() + " version " + job.version());
+        if (claim.recovered()) {
+            meters.tookOver(claim.row().jobId());
+        } else {
+            meters.started(claim.row().jobId());
+        }
         try {
             ExecutionContext context = prepare(claim, job, clock);
             if (context != null) {
@@ -119,7 +128,7 @@ final class ExecutionRunner {
     private ExecutionContext prepare(Claim claim, CompiledJob job, LeaseClock clock) throws Exception {
         ExecutionRow row = claim.row();
         Lease lease = claim.lease();
-        StoreListener listener = new StoreListener(store, lease, job.job().steps().size(), clock, logs);
+        StoreListener listener = new StoreListener(store, lease, job.job().steps(), clock, logs, meters);
         ObjectStore.Versioned saved = claim.ranBefore() ? checkpoints.read(row.jobId(), row.id().toString()) : null;
         ExecutionContext context = saved == null ? start(claim, job, listener) : resume(claim, job, saved, listener);
         if (context == null || !giveSecrets(claim, job, context)) {
@@ -131,7 +140,7 @@ final class ExecutionRunner {
         }
         closeOpenAttempts(claim, context, listener, job.job().steps().size());
         if (claim.recovered() && context.hasFailed()) { // it had failed before its node let go: only the ending was lost
-            store.finish(lease, "FAILED");
+            finish(claim, "FAILED", null, null, null);
             return null;
         }
         listener.checkpointing(context);
@@ -155,8 +164,8 @@ final class ExecutionRunner {
         java.util.Set<String> missing = new java.util.TreeSet<>(names);
         missing.removeAll(values.keySet());
         if (!missing.isEmpty()) {
-            store.finish(claim.lease(), "FAILED", "secret", "the job reads secrets that are not set: "
-                    + String.join(", ", missing) + " (PUT /api/v1/secrets/{name})");
+            finish(claim, "FAILED", "secret", "the job reads secrets that are not set: "
+                    + String.join(", ", missing) + " (PUT /api/v1/secrets/{name})", null);
             return false;
         }
         context.setSecrets(values);
@@ -183,8 +192,8 @@ final class ExecutionRunner {
         ExecutionRow row = claim.row();
         // a retry, or a recovery after its node let go: continue on the version the checkpoint was made with
         if (row.jobVersion() == null || row.jobVersion() != job.version()) {
-            store.finish(claim.lease(), "FAILED", "version", "cannot continue: the job changed from version "
-                    + row.jobVersion() + " to " + job.version() + " since this execution ran; start a new run");
+            finish(claim, "FAILED", "version", "cannot continue: the job changed from version "
+                    + row.jobVersion() + " to " + job.version() + " since this execution ran; start a new run", null);
             return null;
         }
         ExecutionContext context = ExecutionContext.resume(json.readValue(saved.data(), MAP), listener);
@@ -213,7 +222,7 @@ final class ExecutionRunner {
             boolean checkpointed = state != null && context.isFinished(step)
                     && ((Number) state.get("attempts")).intValue() == attempt.attempt();
             if ("RUNNING".equals(attempt.status()) && checkpointed) {
-                listener.stepCheckpointed(context, step);
+                listener.restored(context, step);
                 listener.flush();
             } else if ("RUNNING".equals(attempt.status())) {
                 store.stepEnded(claim.lease(), step, attempt.attempt(), "FAILED", "interrupted",
@@ -236,8 +245,8 @@ final class ExecutionRunner {
         Problems problems = new Problems();
         params = binder.bind(job.job(), params, problems);
         if (!problems.isEmpty()) {
-            store.finish(claim.lease(), "FAILED", "params", "the parameters do not fit version " + job.version() + ": "
-                    + problems.list().stream().map(p -> p.path() + " " + p.message()).toList());
+            finish(claim, "FAILED", "params", "the parameters do not fit version " + job.version() + ": "
+                    + problems.list().stream().map(p -> p.path() + " " + p.message()).toList(), null);
             return null;
         }
         return params;
@@ -271,10 +280,9 @@ final class ExecutionRunner {
                 : context.hasFailed() ? "FAILED" : context.hasContinuedFailures() ? "PARTIAL_SUCCESS" : "SUCCESS";
         ExecutionStore.StepEnd last = listener(context).takePending(); // written with the ending, one round trip
         if (status.equals("TIMED_OUT")) {
-            store.finish(claim.lease(), status, "timeout", "the job's timeout of " + job.job().timeout() + " ran out",
-                    last);
+            finish(claim, status, "timeout", "the job's timeout of " + job.job().timeout() + " ran out", last);
         } else {
-            store.finish(claim.lease(), status, null, null, last);
+            finish(claim, status, null, null, last);
         }
         LOG.debug("execution {} of job {} ended {}", row.id(), row.jobId(), status);
         logs.add(row.id(), status.equals("SUCCESS") ? "INFO" : "WARN", null, "ended " + status);
@@ -283,6 +291,16 @@ final class ExecutionRunner {
         } catch (RuntimeException e) { // what follows a run never changes how it ended
             LOG.warn("after execution {} of job {}: {}", row.id(), row.jobId(), e.getMessage());
         }
+    }
+
+    /**
+     * Ends a claimed execution with a final status (see {@link ExecutionStore#finish(io.caravan.runtime.store.Lease,
+     * String, String, String, ExecutionStore.StepEnd)}) and counts the run's end; refused unless the lease still holds.
+     */
+    void finish(Claim claim, String status, String errorType, String errorMessage, ExecutionStore.StepEnd last) {
+        store.finish(claim.lease(), status, errorType, errorMessage, last);
+        ExecutionRow row = claim.row();
+        meters.finished(row.jobId(), status, row.startedAt() == null ? null : Duration.between(row.startedAt(), Instant.now()));
     }
 
     /** This node lets go: the steps done are checkpointed, another node continues at once. */
@@ -334,12 +352,12 @@ final class ExecutionRunner {
                     StoreListener.progress(context, totalSteps));
         }
         if (cancelled && checkpoint != null) {
-            store.finish(claim.lease(), "CANCELLED");
+            finish(claim, "CANCELLED", null, null, null);
             return;
         }
         LOG.error("execution {} of job {} broke off: {}", row.id(), row.jobId(), e.getMessage(), e);
-        store.finish(claim.lease(), "FAILED", checkpoint != null ? "checkpoint" : "execution",
-                "the execution broke off: " + message(checkpoint != null ? checkpoint : e));
+        finish(claim, "FAILED", checkpoint != null ? "checkpoint" : "execution",
+                "the execution broke off: " + message(checkpoint != null ? checkpoint : e), null);
     }
 
     /** Another node wrote the checkpoint since this one read it: it holds the execution now. */

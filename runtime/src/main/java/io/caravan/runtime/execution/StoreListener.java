@@ -3,14 +3,20 @@ package io.caravan.runtime.execution;
 import io.caravan.job.execution.ExecutionContext;
 import io.caravan.job.execution.ExecutionListener;
 import io.caravan.job.execution.LeaseExpiredException;
+import io.caravan.job.model.StepSpec;
+import io.caravan.runtime.metrics.ExecutionMeters;
 import io.caravan.runtime.store.ExecutionStore;
 import io.caravan.runtime.store.Lease;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Mirrors an execution's steps into its row and step-run rows: one round trip per step, the
- * end of each step written with the start of the next (or with the end of the execution).
+ * end of each step written with the start of the next (or with the end of the execution). Each
+ * attempt that ends here is timed by its step's kind.
  */
 final class StoreListener implements ExecutionListener {
 
@@ -19,16 +25,21 @@ final class StoreListener implements ExecutionListener {
     private final int totalSteps;
     private final LeaseClock clock;
     private final io.caravan.runtime.logs.ExecutionLogs logs;
+    private final ExecutionMeters meters;
+    /** Each step's kind, by step id. */
+    private final Map<String, String> kinds = new HashMap<>();
     /** Only the execution's own thread calls a listener: no synchronisation. */
     private ExecutionStore.StepEnd pending;
 
-    StoreListener(ExecutionStore store, Lease lease, int totalSteps, LeaseClock clock,
-            io.caravan.runtime.logs.ExecutionLogs logs) {
+    StoreListener(ExecutionStore store, Lease lease, List<StepSpec> steps, LeaseClock clock,
+            io.caravan.runtime.logs.ExecutionLogs logs, ExecutionMeters meters) {
         this.store = store;
         this.lease = lease;
-        this.totalSteps = totalSteps;
+        this.totalSteps = steps.size();
         this.clock = clock;
         this.logs = logs;
+        this.meters = meters;
+        steps.forEach(step -> kinds.put(step.id(), step.type()));
     }
 
     /** The database refuses a stale node's rows by the lease epoch; S3 cannot, so this node stops itself first. */
@@ -62,6 +73,15 @@ final class StoreListener implements ExecutionListener {
      */
     @Override
     public void stepCheckpointed(ExecutionContext execution, String stepId) {
+        restored(execution, stepId);
+        timed(execution.step(stepId), stepId, pending.status(), pending.at());
+    }
+
+    /**
+     * As {@link #stepCheckpointed}, for a step whose end an earlier claim checkpointed and did not
+     * write to its row: written (and logged) now, not timed again (the node that ran it timed it).
+     */
+    void restored(ExecutionContext execution, String stepId) {
         Map<String, Object> step = execution.step(stepId);
         Map<?, ?> error = (Map<?, ?>) step.get("error");
         pending = new ExecutionStore.StepEnd(stepId, attempt(step), (String) step.get("status"),
@@ -108,9 +128,19 @@ final class StoreListener implements ExecutionListener {
     @Override
     public void attemptFailed(ExecutionContext execution, String stepId, String type, String message) {
         Map<String, Object> step = execution.step(stepId);
-        store.stepEnded(lease, stepId, attempt(step), "FAILED", type, message, Instant.now(), progress(execution, totalSteps));
+        Instant now = Instant.now();
+        store.stepEnded(lease, stepId, attempt(step), "FAILED", type, message, now, progress(execution, totalSteps));
+        timed(step, stepId, "FAILED", now);
         logs.add(lease.executionId(), "WARN", stepId, "step " + stepId + " attempt " + attempt(step) + " failed: " + type
                 + ": " + execution.mask(message) + "; it is tried again");
+    }
+
+    private void timed(Map<String, Object> step, String stepId, String status, Instant end) {
+        Object started = step.get("started_at");
+        String kind = kinds.get(stepId);
+        if (started != null && kind != null) {
+            meters.stepEnded(kind, status, Duration.between(Instant.parse((String) started), end));
+        }
     }
 
     /** The share of steps that have ended, 0–100. */

@@ -6,6 +6,7 @@ import io.caravan.connectors.storage.ObjectStore;
 import io.caravan.job.compiler.CompiledJob;
 import io.caravan.runtime.jobs.JobService;
 import io.caravan.runtime.jobs.LoadedJobs;
+import io.caravan.runtime.metrics.ExecutionMeters;
 import io.caravan.runtime.store.Claim;
 import io.caravan.runtime.store.ExecutionStore;
 import io.caravan.runtime.store.Lease;
@@ -46,6 +47,8 @@ public final class WorkerPool implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerPool.class);
     /** The poll of an idle worker: notifications wake workers for queued work; this finds expired leases. */
     private static final long POLL_MILLIS = 2000;
+    /** How long a worker promised to a claim on its way waits before it looks again (the claim is an insert away). */
+    private static final long HAND_WAIT_MILLIS = 50;
 
     private final ExecutionStore store;
     private final LoadedJobs loaded;
@@ -75,12 +78,13 @@ public final class WorkerPool implements AutoCloseable {
     public WorkerPool(ExecutionStore store, ObjectStore objects, LoadedJobs loaded, JobService jobs,
             ProducerTemplate producer, ObjectMapper json, String nodeId, int size, Duration leaseExpiry,
             Duration heartbeat, io.caravan.runtime.secrets.SecretStore secrets,
-            java.util.function.Supplier<Map<String, Object>> connections, io.caravan.runtime.logs.ExecutionLogs logs) {
+            java.util.function.Supplier<Map<String, Object>> connections, io.caravan.runtime.logs.ExecutionLogs logs,
+            ExecutionMeters meters) {
         this.store = store;
         this.loaded = loaded;
         this.jobs = jobs;
-        this.runner = new ExecutionRunner(store, new Checkpoints(objects, json), producer, json, executing, secrets, connections,
-                logs);
+        this.runner = new ExecutionRunner(store, new Checkpoints(objects, json, meters.registry()), producer, json,
+                executing, secrets, connections, logs, meters);
         this.nodeId = nodeId;
         this.size = size;
         this.leaseExpiry = leaseExpiry;
@@ -241,13 +245,13 @@ public final class WorkerPool implements AutoCloseable {
                 if (next != null) {
                     reserved.decrementAndGet();
                     run(next.claim(), next.clock());
+                } else if (reserved.get() > idle.get()) {
+                    // an idle worker was promised to a claim on its way (a sync webhook's), and this
+                    // one is needed to keep that promise: wait for it rather than take queued work,
+                    // or the claim would wait, RUNNING, for a worker to come free
+                    awaitWake(HAND_WAIT_MILLIS);
                 } else if (!claimAndRun()) {
-                    idle.incrementAndGet();
-                    try {
-                        wakeups.tryAcquire(POLL_MILLIS, TimeUnit.MILLISECONDS);
-                    } finally {
-                        idle.decrementAndGet();
-                    }
+                    awaitWake(POLL_MILLIS);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -260,6 +264,16 @@ public final class WorkerPool implements AutoCloseable {
                 }
                 sleepQuietly();
             }
+        }
+    }
+
+    /** Waits, counted idle, until woken or {@code millis} have passed. */
+    private void awaitWake(long millis) throws InterruptedException {
+        idle.incrementAndGet();
+        try {
+            wakeups.tryAcquire(millis, TimeUnit.MILLISECONDS);
+        } finally {
+            idle.decrementAndGet();
         }
     }
 
@@ -308,7 +322,7 @@ public final class WorkerPool implements AutoCloseable {
         if (job == null) {
             if (loaded.current(jobId) == null && !loaded.reloading().contains(jobId)) {
                 LOG.warn("execution {} of job {}: the job no longer exists", claim.row().id(), jobId);
-                store.finish(claim.lease(), "FAILED", "job.deleted", "job '" + jobId + "' was deleted before it ran");
+                runner.finish(claim, "FAILED", "job.deleted", "job '" + jobId + "' was deleted before it ran", null);
             } else {
                 store.requeue(claim.lease());
             }
@@ -324,7 +338,7 @@ public final class WorkerPool implements AutoCloseable {
     /** Marks a claimed execution FAILED; if even that fails, its lease runs out and another node takes it. */
     private void failQuietly(Claim claim, String message) {
         try {
-            store.finish(claim.lease(), "FAILED", "execution", message);
+            runner.finish(claim, "FAILED", "execution", message, null);
         } catch (RuntimeException e) {
             LOG.error("execution {} could not be marked FAILED: {}", claim.row().id(), e.getMessage());
         }

@@ -7,6 +7,7 @@ import io.caravan.runtime.api.ApiException;
 import io.caravan.runtime.execution.ExecutionService;
 import io.caravan.runtime.execution.Ids;
 import io.caravan.runtime.jobs.LoadedJobs;
+import io.caravan.runtime.metrics.WebhookMeters;
 import io.caravan.runtime.store.ExecutionStore;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerRequest;
@@ -53,11 +54,13 @@ public final class WebhookIntake {
     private final RateLimits limits;
     private final SyncAnswers answers;
     private final ObjectMapper json;
+    private final WebhookMeters meters;
     /** Largest body a webhook takes ({@code CARAVAN_WEBHOOK_MAX_BODY}). */
     private final long maxBody;
 
     public WebhookIntake(LoadedJobs loaded, ExecutionService runs, io.caravan.runtime.secrets.SecretStore secrets,
-            RateLimits limits, SyncAnswers answers, ObjectMapper json, long maxBody) {
+            RateLimits limits, SyncAnswers answers, ObjectMapper json, long maxBody, WebhookMeters meters) {
+        this.meters = meters;
         this.maxBody = maxBody;
         this.secrets = secrets;
         this.loaded = loaded;
@@ -67,14 +70,35 @@ public final class WebhookIntake {
         this.json = json;
     }
 
-    /** Answers one call: 202 with the new execution, 200 with the first one of a repeated delivery, or a problem. */
+    /**
+     * Answers one call: 202 with the new execution, 200 with the first one of a repeated delivery, or a problem;
+     * counted either way.
+     */
     void receive(Exchange exchange) throws Exception {
         String jobId = exchange.getMessage().getHeader("jobId", String.class);
+        CompiledJob job = loaded.newest(jobId); // a disabled job's route may still be finishing a run
+        TriggerSpec.Webhook hook;
+        try {
+            hook = hook(jobId, job);
+        } catch (ApiException e) {
+            meters.rejected(null, e.status()); // not the path's id: callers must not be able to add series
+            throw e;
+        }
+        try {
+            receive(exchange, jobId, job, hook);
+        } catch (ApiException e) {
+            meters.rejected(jobId, e.status());
+            throw e;
+        } catch (RuntimeException e) {
+            meters.rejected(jobId, 500);
+            throw e;
+        }
+    }
+
+    private void receive(Exchange exchange, String jobId, CompiledJob job, TriggerSpec.Webhook hook) throws Exception {
         HttpServerRequest request = exchange.getIn(HttpMessage.class).getRequest();
         byte[] body = exchange.getMessage().getBody(byte[].class);
         body = body == null ? new byte[0] : body;
-        CompiledJob job = loaded.newest(jobId); // a disabled job's route may still be finishing a run
-        TriggerSpec.Webhook hook = hook(jobId, job);
         if (body.length > maxBody) { // sent without a Content-Length: read up to the API's limit, then measured
             throw new ApiException(413, "Content Too Large", "the body is larger than the " + maxBody
                     + " bytes a webhook takes", null);
@@ -93,6 +117,7 @@ public final class WebhookIntake {
                         "job '" + jobId + "' takes " + hook.rateLimit().requests() + " webhook calls per "
                         + hook.rateLimit().per() + "; try again in " + seconds + " s", null), json);
                 exchange.getMessage().setHeader("Retry-After", String.valueOf(seconds));
+                meters.rejected(jobId, 429);
                 return;
             }
         }
@@ -118,6 +143,7 @@ public final class WebhookIntake {
             answers.forget(id);
             throw e;
         }
+        meters.accepted(jobId, !delivery.created());
         if (pending != null && !delivery.executionId().equals(id)) { // a repeated delivery: its first execution answers
             answers.forget(id);
             pending = answers.await(delivery.executionId(), step, SYNC_WAIT);
