@@ -24,6 +24,21 @@ final class Node implements AutoCloseable {
         this.port = port;
     }
 
+    /**
+     * The environment that points a node at an embedded PostgreSQL and S3 server the harness
+     * runs (so that several nodes, and the harness's own queries, share them).
+     */
+    static Map<String, String> sharedStores(io.caravan.runtime.embedded.EmbeddedDatabase pg,
+            io.caravan.runtime.embedded.EmbeddedObjectStore s3) {
+        Map<String, String> env = new java.util.LinkedHashMap<>();
+        env.put("CARAVAN_DB_URL", pg.jdbcUrl(io.caravan.runtime.embedded.EmbeddedDatabase.CARAVAN_DB));
+        env.put("CARAVAN_LOCAL_DB_URL", pg.jdbcUrl(io.caravan.runtime.embedded.EmbeddedDatabase.LOCAL_DB));
+        env.put("CARAVAN_S3_ENDPOINT", s3.endpoint());
+        env.put("CARAVAN_S3_ACCESS_KEY", io.caravan.runtime.embedded.EmbeddedObjectStore.ACCESS_KEY);
+        env.put("CARAVAN_S3_SECRET_KEY", io.caravan.runtime.embedded.EmbeddedObjectStore.SECRET_KEY);
+        return env;
+    }
+
     /** Starts a node of {@code jar} with {@code env} added to its environment; returns once it is healthy. */
     static Node start(Path jar, Map<String, String> env, Path log) throws Exception {
         int port = freePort();

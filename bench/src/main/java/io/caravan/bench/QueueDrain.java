@@ -40,12 +40,7 @@ public final class QueueDrain {
         try (EmbeddedDatabase pg = EmbeddedDatabase.start(dir.resolve("postgres"));
                 EmbeddedObjectStore s3 = EmbeddedObjectStore.start(dir.resolve("s3"))) {
             String db = pg.jdbcUrl(EmbeddedDatabase.CARAVAN_DB);
-            Map<String, String> env = new LinkedHashMap<>();
-            env.put("CARAVAN_DB_URL", db);
-            env.put("CARAVAN_LOCAL_DB_URL", pg.jdbcUrl(EmbeddedDatabase.LOCAL_DB));
-            env.put("CARAVAN_S3_ENDPOINT", s3.endpoint());
-            env.put("CARAVAN_S3_ACCESS_KEY", EmbeddedObjectStore.ACCESS_KEY);
-            env.put("CARAVAN_S3_SECRET_KEY", EmbeddedObjectStore.SECRET_KEY);
+            Map<String, String> env = Node.sharedStores(pg, s3);
             env.put("CARAVAN_MASTER_KEY", masterKey());
             if (System.getenv("CARAVAN_WORKERS") != null) { // the nodes' workers, to compare pool sizes
                 env.put("CARAVAN_WORKERS", System.getenv("CARAVAN_WORKERS"));

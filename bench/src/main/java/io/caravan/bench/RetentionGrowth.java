@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -46,12 +45,7 @@ public final class RetentionGrowth {
         try (EmbeddedDatabase pg = EmbeddedDatabase.start(dir.resolve("postgres"));
                 EmbeddedObjectStore s3 = EmbeddedObjectStore.start(dir.resolve("s3"))) {
             String db = pg.jdbcUrl(EmbeddedDatabase.CARAVAN_DB);
-            Map<String, String> env = new LinkedHashMap<>();
-            env.put("CARAVAN_DB_URL", db);
-            env.put("CARAVAN_LOCAL_DB_URL", pg.jdbcUrl(EmbeddedDatabase.LOCAL_DB));
-            env.put("CARAVAN_S3_ENDPOINT", s3.endpoint());
-            env.put("CARAVAN_S3_ACCESS_KEY", EmbeddedObjectStore.ACCESS_KEY);
-            env.put("CARAVAN_S3_SECRET_KEY", EmbeddedObjectStore.SECRET_KEY);
+            Map<String, String> env = Node.sharedStores(pg, s3);
             env.put("CARAVAN_DATA_DIR", dir.resolve("node").toString());
             env.put("CARAVAN_RETENTION", "PT" + retention + "S");
             env.put("CARAVAN_HOUSEKEEPING_INTERVAL", "PT" + interval + "S");
