@@ -60,6 +60,7 @@ class AccessIT extends OneNode {
                 new Endpoint("GET", "/api/v1/jobs/m/versions/1", null, "viewer", true),
                 new Endpoint("GET", "/api/v1/jobs/m/diff?from=1&to=1", null, "viewer", true),
                 new Endpoint("GET", "/api/v1/jobs/m/route", null, "viewer", true),
+                new Endpoint("GET", "/api/v1/jobs/m/stats", null, "viewer", true),
                 new Endpoint("POST", "/api/v1/jobs/export", "{}", "viewer", true),
                 new Endpoint("GET", "/api/v1/executions", null, "viewer", true),
                 new Endpoint("GET", ex, null, "viewer", true),
