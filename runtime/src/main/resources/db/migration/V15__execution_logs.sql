@@ -1,5 +1,5 @@
--- An execution's log (issue 9): the lines its steps log and what happened to it (steps started,
--- ended, retried, failed), masked of secrets, at most a few thousand a run. No foreign key: the
+-- An execution's log (issue 9): the lines its steps log and what went wrong or out of the ordinary
+-- (retries, failures, continuations), masked of secrets, at most a few thousand a run. No foreign key: the
 -- lines are written in batches apart from the execution's own statements, and housekeeping
 -- removes them with their execution.
 create table execution_logs (

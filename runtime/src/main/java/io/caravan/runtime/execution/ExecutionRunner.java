@@ -90,8 +90,10 @@ final class ExecutionRunner {
     }
 
     private void runWithContext(Claim claim, CompiledJob job, LeaseClock clock) throws Exception {
-        logs.add(claim.row().id(), "INFO", null, (claim.ranBefore() ? "continued" : "started") + " on node "
-                + claim.lease().nodeId() + ", job " + job.job().id() + " version " + job.version());
+        if (claim.ranBefore()) { // a first run's start is in its row; a continuation says where and why
+            logs.add(claim.row().id(), "INFO", null, "continued on node " + claim.lease().nodeId()
+                    + (claim.recovered() ? " after node " + claim.previousNode() + " stopped holding it" : " (retry)"));
+        }
         if (claim.recovered()) {
             meters.tookOver(claim.row().jobId());
         } else {
@@ -285,7 +287,9 @@ final class ExecutionRunner {
             finish(claim, status, null, null, last);
         }
         LOG.debug("execution {} of job {} ended {}", row.id(), row.jobId(), status);
-        logs.add(row.id(), status.equals("SUCCESS") ? "INFO" : "WARN", null, "ended " + status);
+        if (!status.equals("SUCCESS")) { // a success is in the row; the log keeps what needs reading
+            logs.add(row.id(), "WARN", null, "ended " + status);
+        }
         try {
             ended.ended(row, status, context.maskedData());
         } catch (RuntimeException e) { // what follows a run never changes how it ended

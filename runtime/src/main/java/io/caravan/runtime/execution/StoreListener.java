@@ -60,8 +60,6 @@ final class StoreListener implements ExecutionListener {
                 before);
         if (!started) { // asked on another node: learnt with this write, at no extra round trip
             execution.requestCancel();
-        } else {
-            logs.add(lease.executionId(), "INFO", stepId, "step " + stepId + " started, attempt " + attempt(step));
         }
         return started;
     }
@@ -90,17 +88,15 @@ final class StoreListener implements ExecutionListener {
         logEnd(execution, stepId, step, error);
     }
 
+    /**
+     * A step that failed is logged with its error; one that succeeded or was skipped is not: its
+     * start, end and duration are in its step run already, and a line per step would cost every
+     * execution a write it does not need.
+     */
     private void logEnd(ExecutionContext execution, String stepId, Map<String, Object> step, Map<?, ?> error) {
-        String status = (String) step.get("status");
         if (error != null) {
-            logs.add(lease.executionId(), "ERROR", stepId, "step " + stepId + " " + status + ": " + error.get("type")
-                    + ": " + execution.mask(String.valueOf(error.get("message"))));
-        } else if (step.get("started_at") != null && step.get("completed_at") != null) {
-            long millis = java.time.Duration.between(Instant.parse((String) step.get("started_at")),
-                    Instant.parse((String) step.get("completed_at"))).toMillis();
-            logs.add(lease.executionId(), "INFO", stepId, "step " + stepId + " " + status + " in " + millis + " ms");
-        } else {
-            logs.add(lease.executionId(), "INFO", stepId, "step " + stepId + " " + status);
+            logs.add(lease.executionId(), "ERROR", stepId, "step " + stepId + " " + step.get("status") + ": "
+                    + error.get("type") + ": " + execution.mask(String.valueOf(error.get("message"))));
         }
     }
 

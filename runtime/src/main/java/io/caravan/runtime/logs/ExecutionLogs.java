@@ -17,8 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The per-execution log (table {@code execution_logs}): what an execution's steps log and what
- * happened to it, already masked of secrets by the context. Lines are buffered and written in one
+ * The per-execution log (table {@code execution_logs}): what an execution's steps log and what went
+ * wrong or out of the ordinary (retries, failures, continuations), already masked of secrets by
+ * the context. Lines are buffered and written in one
  * statement every {@value #FLUSH_MILLIS} ms, apart from the execution's own statements, so that
  * logging adds no round trip to a step; the lines of the last moments of a node that is killed
  * may be lost (its checkpoints are not). A run keeps at most {@value #MAX_LINES} lines on a node
