@@ -19,10 +19,11 @@ import org.junit.jupiter.api.Test;
 class HousekeepingIT {
 
     private static final String SHORT = """
-            {"id": "short", "steps": [{"id": "out", "type": "csv.write", "rows": [{"a": 1}], "file": "out.csv"}]}""";
+            {"id": "short", "steps": [{"id": "say", "type": "log", "message": "writing"},
+              {"id": "out", "type": "csv.write", "rows": [{"a": 1}], "file": "out.csv"}]}""";
     private static final String KEPT = """
-            {"id": "kept", "retention": "P1D",
-             "steps": [{"id": "out", "type": "csv.write", "rows": [{"a": 1}], "file": "out.csv"}]}""";
+            {"id": "kept", "retention": "P1D", "steps": [{"id": "say", "type": "log", "message": "writing"},
+              {"id": "out", "type": "csv.write", "rows": [{"a": 1}], "file": "out.csv"}]}""";
 
     @Test
     void endedExecutionsPastTheirRetentionGoWithTheirObjectsAndNothingElseDoes() throws Exception {
@@ -47,6 +48,8 @@ class HousekeepingIT {
                     + " now() - interval '1 day', now() - interval '1 day')");
 
             assertThat(node.query("select count(*) from executions where id = ?::uuid", gone)).containsExactly("1");
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> node.query(
+                    "select count(*) from execution_logs where execution_id = ?::uuid", gone).equals(List.of("1")));
             Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250)).until(() ->
                     node.query("select count(*) from executions where id = ?::uuid", gone).equals(List.of("0")));
 
@@ -60,7 +63,7 @@ class HousekeepingIT {
             TestNode.expect(node.call("GET", "/api/v1/executions/" + gone, null), 404);
 
             assertThat(node.query("select count(*) from executions where id = ?::uuid", kept)).containsExactly("1");
-            assertThat(node.query("select count(*) from step_runs where execution_id = ?::uuid", kept)).containsExactly("1");
+            assertThat(node.query("select count(*) from step_runs where execution_id = ?::uuid", kept)).containsExactly("2");
             assertThat(node.object("jobs/kept/executions/" + kept + "/context.json")).isNotNull();
             assertThat(node.text("jobs/kept/executions/" + kept + "/files/out.csv")).isNotEmpty();
             assertThat(node.query("select count(*) from executions where job_id = 'elsewhere' and status = 'RUNNING'"))
