@@ -117,7 +117,28 @@ class LogsIT extends OneNode {
         String outsider = TestNode.expect(node.call("POST", "/api/v1/tokens",
                 "{\"name\": \"elsewhere\", \"grants\": {\"team-b\": \"admin\"}}"), 201).get("token").asText();
         assertThat(node.call("GET", "/api/v1/executions/" + id + "/logs", null, outsider).statusCode()).isEqualTo(404);
-        assertThat(node.call("GET", "/api/v1/events", null, outsider).statusCode()).isEqualTo(404);
+        // the outsider's event stream opens, and carries nothing of the namespace it has no role in
+        HttpResponse<java.io.InputStream> stream = http.send(HttpRequest.newBuilder(URI.create(node.base() + "/api/v1/events"))
+                .header("Authorization", "Bearer " + outsider).header("Accept", "text/event-stream").build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(stream.statusCode()).isEqualTo(200);
+        try (java.io.BufferedReader outsiders = new java.io.BufferedReader(new java.io.InputStreamReader(stream.body(),
+                java.nio.charset.StandardCharsets.UTF_8))) {
+            assertThat(outsiders.readLine()).startsWith(": listening");
+            Iterator<String> admins = http.send(sse("/api/v1/events"), HttpResponse.BodyHandlers.ofLines()).body().iterator();
+            assertThat(admins.next()).startsWith(": listening");
+            node.run("quick", null);
+            boolean ended = false;
+            while (!ended && admins.hasNext()) { // the admin's stream sees the run end...
+                ended = admins.next().contains("\"SUCCESS\"");
+            }
+            Thread.sleep(300);
+            StringBuilder seen = new StringBuilder();
+            while (outsiders.ready()) { // ...and by then the outsider's has been sent nothing of it
+                seen.append(outsiders.readLine()).append('\n');
+            }
+            assertThat(seen.toString()).doesNotContain("event: status");
+        }
     }
 
     @Test

@@ -16,6 +16,9 @@ public record JobDefinition(
         @JsonProperty(required = true)
         @JsonPropertyDescription("Unique, immutable id: lower-case letters, digits and '-', at most 63 characters.")
         String id,
+        @JsonPropertyDescription("The namespace the job belongs to, with its connections and secrets; default"
+                + " 'default'. The id is unique within its namespace; elsewhere the job is named '<namespace>.<id>'.")
+        String namespace,
         @JsonPropertyDescription("A human-readable name.") String name,
         @JsonPropertyDescription("What the job does.") String description,
         @JsonPropertyDescription("Free tags, for search.") List<String> tags,
@@ -44,6 +47,27 @@ public record JobDefinition(
         params = params == null ? Map.of() : new LinkedHashMap<>(params);
         triggers = triggers == null ? List.of() : List.copyOf(triggers);
         steps = steps == null ? List.of() : List.copyOf(steps);
+    }
+
+    /** The namespace, {@link Namespaces#DEFAULT} when none is given. */
+    public String namespaceOrDefault() {
+        return namespace == null ? Namespaces.DEFAULT : namespace;
+    }
+
+    /**
+     * The job's key, unique across namespaces: its id in the default namespace, else
+     * {@code <namespace>.<id>} (ids hold no '.', so the two cannot collide). The job's route,
+     * storage, queue rows and webhooks all use the key.
+     */
+    public String key() {
+        return Namespaces.key(namespaceOrDefault(), id);
+    }
+
+    /** This job as the node runs it: its id replaced by its {@link #key()}. */
+    public JobDefinition keyed() {
+        String key = key();
+        return key.equals(id) ? this : new JobDefinition(key, namespace, name, description, tags, category, template,
+                enabled, params, triggers, concurrency, timeout, defaults, retention, steps);
     }
 
     /** Whether the job may run; absent means enabled. */

@@ -74,6 +74,7 @@ public final class JobSchemaGenerator {
         schema.put("description", "A job: parameters, triggers and ordered steps.");
         schema.setAll(generator.generateSchema(JobDefinition.class));
         property(schema, "id").put("pattern", JobDefinition.ID_PATTERN);
+        property(schema, "namespace").put("pattern", io.caravan.job.model.Namespaces.PATTERN);
         ObjectNode defs = schema.putObject("$defs");
         defs.set("step", stepSchema(kinds, defs));
         defs.set("trigger", triggerSchema(defs));

@@ -33,7 +33,7 @@ public final class AuditApi {
         Long limit = number(e, "limit", MAX_LIMIT, problems);
         AuditLog.Query q = new AuditLog.Query(text(e, "actor"), text(e, "action"), text(e, "target"),
                 instant(e, "since", problems), instant(e, "until", problems), number(e, "before", Long.MAX_VALUE, problems),
-                limit == null ? DEFAULT_LIMIT : limit.intValue());
+                limit == null ? DEFAULT_LIMIT : limit.intValue(), e.getProperty(Tokens.PRINCIPAL, Principal.class).visible(Role.ADMIN));
         if (!problems.isEmpty()) {
             throw ApiException.badRequest("the query cannot be read", problems);
         }

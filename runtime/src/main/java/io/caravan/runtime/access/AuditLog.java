@@ -21,6 +21,8 @@ public final class AuditLog {
     public static final String ACTION = "caravan.action";
     /** The exchange property naming what the call touched (a job id, a name), read before the handler runs. */
     public static final String TARGET = "caravan.target";
+    /** The exchange property naming the namespace of what the call touched; absent for what belongs to none. */
+    public static final String NAMESPACE = "caravan.namespace";
     private static final String REMOTE_ADDRESS = "CamelVertxPlatformHttpRemoteAddress";
 
     private final Database db;
@@ -38,7 +40,7 @@ public final class AuditLog {
 
     /** Which entries to list: any of the filters may be null; newest first, before {@code beforeId} when given. */
     public record Query(String actor, String action, String target, Instant since, Instant until, Long beforeId,
-            int limit) {
+            int limit, io.caravan.runtime.store.NamespaceFilter namespaces) {
     }
 
     /**
@@ -73,7 +75,7 @@ public final class AuditLog {
         try {
             db.jdbc().update("insert into audit_log (actor, token_id, action, method, path, namespace, target, status,"
                     + " source, node_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", who.name(), who.tokenId(), action,
-                    method, path == null ? "" : path, Principal.DEFAULT_NAMESPACE, done.getProperty(TARGET, String.class),
+                    method, path == null ? "" : path, done.getProperty(NAMESPACE, String.class), done.getProperty(TARGET, String.class),
                     status == null ? (done.isFailed() ? 500 : 200) : status, source, nodeId);
         } catch (RuntimeException e) { // the answer is given already; losing the entry is logged loudly
             LOG.error("audit entry not written ({} {} by {} answered {}): {}", method, path, who.name(), status,
@@ -87,12 +89,16 @@ public final class AuditLog {
                 + " node_id from audit_log where (?::text is null or actor = ?) and (?::text is null or action = ?)"
                 + " and (?::text is null or target = ?)"
                 + " and (?::timestamptz is null or at >= ?) and (?::timestamptz is null or at < ?)"
-                + " and (?::bigint is null or id < ?) order by id desc limit ?",
+                + " and (?::bigint is null or id < ?)"
+                // an admin of some namespaces sees what touched them, not what touched none
+                + " and (?::text is null or namespace = any(string_to_array(?::text, ',')))"
+                + " order by id desc limit ?",
                 (rs, n) -> new Entry(rs.getLong(1), rs.getTimestamp(2).toInstant(), rs.getString(3), rs.getString(4),
                         rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9),
                         rs.getInt(10), rs.getString(11), rs.getString(12)),
                 q.actor(), q.actor(), q.action(), q.action(), q.target(), q.target(), ts(q.since()), ts(q.since()),
-                ts(q.until()), ts(q.until()), q.beforeId(), q.beforeId(), q.limit());
+                ts(q.until()), ts(q.until()), q.beforeId(), q.beforeId(), q.namespaces().parameter(),
+                q.namespaces().parameter(), q.limit());
     }
 
     private static Timestamp ts(Instant at) {

@@ -9,8 +9,8 @@ import java.util.Optional;
  */
 public record Principal(String tokenId, String name, Map<String, Role> grants) {
 
-    /** The namespace every job, connection and secret belongs to until namespaces are given. */
-    public static final String DEFAULT_NAMESPACE = "default";
+    /** The namespace of every job, connection and secret that names none. */
+    public static final String DEFAULT_NAMESPACE = io.caravan.job.model.Namespaces.DEFAULT;
     /** The grant key that stands for every namespace. */
     public static final String ALL_NAMESPACES = "*";
 
@@ -26,6 +26,15 @@ public record Principal(String tokenId, String name, Map<String, Role> grants) {
             return Optional.ofNullable(direct == null ? all : direct);
         }
         return Optional.of(direct.covers(all) ? direct : all);
+    }
+
+    /** The namespaces where this token holds {@code role} or more: every one when {@code "*"} does. */
+    public io.caravan.runtime.store.NamespaceFilter visible(Role role) {
+        if (roleIn(ALL_NAMESPACES).filter(r -> r.covers(role)).isPresent()) {
+            return io.caravan.runtime.store.NamespaceFilter.ALL;
+        }
+        return new io.caravan.runtime.store.NamespaceFilter(grants.entrySet().stream()
+                .filter(g -> g.getValue().covers(role)).map(Map.Entry::getKey).sorted().toList());
     }
 
     /** The highest role held in any namespace; empty when none. */

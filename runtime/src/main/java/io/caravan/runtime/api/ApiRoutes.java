@@ -8,6 +8,8 @@ import io.caravan.runtime.access.Access;
 import io.caravan.runtime.access.AuditApi;
 import io.caravan.runtime.access.AuditLog;
 import io.caravan.runtime.access.Principal;
+import io.caravan.runtime.access.Scopes;
+import io.caravan.job.model.Namespaces;
 import io.caravan.runtime.access.Tokens;
 import io.caravan.runtime.access.TokensApi;
 import org.apache.camel.Exchange;
@@ -128,52 +130,52 @@ public final class ApiRoutes extends RouteBuilder {
                 .delete("/tokens/{id}").to("direct:api.tokens.revoke")
                 .get("/audit").to("direct:api.audit.list");
 
-        handle("api.jobs.validate", Access.VIEW, handlers::validate);
-        handle("api.jobs.create", Access.EDIT, handlers::createJob);
-        handle("api.jobs.list", Access.VIEW, handlers::listJobs);
-        handle("api.jobs.get", Access.VIEW, handlers::getJob);
-        handle("api.jobs.update", Access.EDIT, handlers::updateJob);
-        handle("api.jobs.patch", Access.EDIT, handlers::patchJob);
-        handle("api.jobs.delete", Access.EDIT, handlers::deleteJob);
-        handle("api.jobs.route", Access.VIEW, handlers::route);
-        handle("api.jobs.stats", Access.VIEW, stats::stats);
-        handle("api.bundles.export", Access.VIEW, bundles::export);
-        handle("api.catalogue.bulk", Access.EDIT, catalogue::bulk);
-        handle("api.catalogue.instantiate", Access.EDIT, catalogue::instantiate);
-        handle("api.bundles.import", Access.EDIT, bundles::importBundle);
-        handle("api.versions.list", Access.VIEW, versions::list);
-        handle("api.versions.get", Access.VIEW, versions::get);
-        handle("api.versions.diff", Access.VIEW, versions::diff);
-        handle("api.versions.rollback", Access.EDIT, versions::rollback);
-        handle("api.versions.tag", Access.EDIT, versions::tag);
-        handle("api.versions.untag", Access.EDIT, versions::untag);
-        handle("api.executions.create", Access.OPERATE, handlers::run);
-        handle("api.executions.list", Access.VIEW, handlers::listExecutions);
-        handle("api.executions.get", Access.VIEW, handlers::getExecution);
-        handle("api.executions.context", Access.VIEW, handlers::context);
-        handle("api.executions.files", Access.VIEW, handlers::files);
-        handle("api.executions.file", Access.VIEW, handlers::file);
-        handle("api.executions.retry", Access.OPERATE, handlers::retry);
-        handle("api.executions.cancel", Access.OPERATE, handlers::cancel);
-        handle("api.schema", Access.VIEW_ANY, handlers::schema);
-        handle("api.nodes", Access.VIEW_ANY, handlers::nodes);
-        handle("api.queue", Access.VIEW_ANY, handlers::queue);
-        handle("api.executor.status", Access.VIEW_ANY, executor::status);
-        handle("api.secrets.put", Access.ADMINISTER, secrets::put);
-        handle("api.secrets.list", Access.ADMINISTER, secrets::list);
-        handle("api.secrets.get", Access.ADMINISTER, secrets::get);
-        handle("api.secrets.delete", Access.ADMINISTER, secrets::delete);
-        handle("api.connections.create", Access.EDIT, connections::create);
-        handle("api.connections.list", Access.VIEW, connections::list);
-        handle("api.connections.get", Access.VIEW, connections::get);
-        handle("api.connections.update", Access.EDIT, connections::update);
-        handle("api.connections.delete", Access.EDIT, connections::delete);
-        handle("api.connections.test", Access.OPERATE, connections::test);
-        handle("api.tokens.create", Access.ADMINISTER_ANY, tokensApi::create);
-        handle("api.tokens.list", Access.ADMINISTER_ANY, tokensApi::list);
-        handle("api.tokens.get", Access.ADMINISTER_ANY, tokensApi::get);
-        handle("api.tokens.revoke", Access.ADMINISTER_ANY, tokensApi::revoke);
-        handle("api.audit.list", Access.ADMINISTER_ANY, auditApi::list);
+        handle("api.jobs.validate", Access.VIEW, Target.BODY, handlers::validate);
+        handle("api.jobs.create", Access.EDIT, Target.BODY, handlers::createJob);
+        handle("api.jobs.list", Access.VIEW, Target.LIST, handlers::listJobs);
+        handle("api.jobs.get", Access.VIEW, Target.KEY, handlers::getJob);
+        handle("api.jobs.update", Access.EDIT, Target.KEY, handlers::updateJob);
+        handle("api.jobs.patch", Access.EDIT, Target.KEY, handlers::patchJob);
+        handle("api.jobs.delete", Access.EDIT, Target.KEY, handlers::deleteJob);
+        handle("api.jobs.route", Access.VIEW, Target.KEY, handlers::route);
+        handle("api.jobs.stats", Access.VIEW, Target.KEY, stats::stats);
+        handle("api.bundles.export", Access.VIEW, Target.LIST, bundles::export);
+        handle("api.catalogue.bulk", Access.EDIT, Target.LIST, catalogue::bulk);
+        handle("api.catalogue.instantiate", Access.EDIT, Target.KEY, catalogue::instantiate);
+        handle("api.bundles.import", Access.EDIT, Target.BODY, bundles::importBundle);
+        handle("api.versions.list", Access.VIEW, Target.KEY, versions::list);
+        handle("api.versions.get", Access.VIEW, Target.KEY, versions::get);
+        handle("api.versions.diff", Access.VIEW, Target.KEY, versions::diff);
+        handle("api.versions.rollback", Access.EDIT, Target.KEY, versions::rollback);
+        handle("api.versions.tag", Access.EDIT, Target.KEY, versions::tag);
+        handle("api.versions.untag", Access.EDIT, Target.KEY, versions::untag);
+        handle("api.executions.create", Access.OPERATE, Target.KEY, handlers::run);
+        handle("api.executions.list", Access.VIEW, Target.LIST, handlers::listExecutions);
+        handle("api.executions.get", Access.VIEW, Target.EXECUTION, handlers::getExecution);
+        handle("api.executions.context", Access.VIEW, Target.EXECUTION, handlers::context);
+        handle("api.executions.files", Access.VIEW, Target.EXECUTION, handlers::files);
+        handle("api.executions.file", Access.VIEW, Target.EXECUTION, handlers::file);
+        handle("api.executions.retry", Access.OPERATE, Target.EXECUTION, handlers::retry);
+        handle("api.executions.cancel", Access.OPERATE, Target.EXECUTION, handlers::cancel);
+        handle("api.schema", Access.VIEW_ANY, Target.NONE, handlers::schema);
+        handle("api.nodes", Access.VIEW_ANY, Target.NONE, handlers::nodes);
+        handle("api.queue", Access.VIEW_ANY, Target.NONE, handlers::queue);
+        handle("api.executor.status", Access.VIEW_ANY, Target.NONE, executor::status);
+        handle("api.secrets.put", Access.ADMINISTER, Target.NAME, secrets::put);
+        handle("api.secrets.list", Access.ADMINISTER, Target.LIST, secrets::list);
+        handle("api.secrets.get", Access.ADMINISTER, Target.NAME, secrets::get);
+        handle("api.secrets.delete", Access.ADMINISTER, Target.NAME, secrets::delete);
+        handle("api.connections.create", Access.EDIT, Target.BODY, connections::create);
+        handle("api.connections.list", Access.VIEW, Target.LIST, connections::list);
+        handle("api.connections.get", Access.VIEW, Target.NAME, connections::get);
+        handle("api.connections.update", Access.EDIT, Target.NAME, connections::update);
+        handle("api.connections.delete", Access.EDIT, Target.NAME, connections::delete);
+        handle("api.connections.test", Access.OPERATE, Target.NAME, connections::test);
+        handle("api.tokens.create", Access.ADMINISTER_ANY, Target.NONE, tokensApi::create);
+        handle("api.tokens.list", Access.ADMINISTER_ANY, Target.NONE, tokensApi::list);
+        handle("api.tokens.get", Access.ADMINISTER_ANY, Target.NONE, tokensApi::get);
+        handle("api.tokens.revoke", Access.ADMINISTER_ANY, Target.NONE, tokensApi::revoke);
+        handle("api.audit.list", Access.ADMINISTER_ANY, Target.NONE, auditApi::list);
 
         // a path under /api that no endpoint has: problem+json like every other refusal, not the
         // server's HTML page. Vert.x matches routes in the order they were added, so this one is
@@ -191,11 +193,6 @@ public final class ApiRoutes extends RouteBuilder {
     }
 
     /**
-     * The route of one API action: the caller's role is checked first (what the action touches
-     * belongs to the default namespace until jobs name theirs), and the action and its target are
-     * noted for the audit log before the handler can clear the headers.
-     */
-    /**
      * Starts the route that answers paths under {@code /api} that no endpoint has; called once
      * the context has started, so that the endpoints are matched before it.
      */
@@ -203,13 +200,68 @@ public final class ApiRoutes extends RouteBuilder {
         camel.getRouteController().startRoute(UNKNOWN);
     }
 
-    private void handle(String name, Access access, org.apache.camel.Processor processor) {
+    /** Where the namespace an action touches is read from. */
+    private enum Target {
+        /** The path's {@code {id}}: a key, or an id qualified by {@code ?namespace=}. */
+        KEY,
+        /** The same, for the path's {@code {name}}. */
+        NAME,
+        /** The job of the execution the path names. */
+        EXECUTION,
+        /** The request's body, or (lists) every namespace the token may see: the handler narrows it ({@link Scopes}). */
+        BODY,
+        LIST,
+        /** Nothing: the action touches what belongs to no namespace. */
+        NONE
+    }
+
+    /**
+     * The route of one API action: the caller's role is checked first, in the namespace of what
+     * the action touches, and the action and its target are noted for the audit log before the
+     * handler can clear the headers.
+     */
+    private void handle(String name, Access access, Target target, org.apache.camel.Processor processor) {
         String action = name.substring("api.".length());
         from("direct:" + name).routeId(name).process(e -> {
             e.setProperty(AuditLog.ACTION, action);
-            e.setProperty(AuditLog.TARGET, target(e));
-            access.check(e.getProperty(Tokens.PRINCIPAL, Principal.class), action, Principal.DEFAULT_NAMESPACE);
+            e.setProperty(Scopes.ACCESS, access);
+            String touched = target(e);
+            Principal who = e.getProperty(Tokens.PRINCIPAL, Principal.class);
+            switch (target) {
+                case KEY, NAME -> {
+                    String key = qualify(e, target == Target.KEY ? "id" : "name");
+                    touched = touched == null ? null : key;
+                    e.setProperty(AuditLog.NAMESPACE, Namespaces.of(key));
+                    access.check(who, action, Namespaces.of(key));
+                }
+                case EXECUTION -> {
+                    String namespace = handlers.namespaceOfExecution(e);
+                    e.setProperty(AuditLog.NAMESPACE, namespace);
+                    access.check(who, action, namespace);
+                }
+                case BODY, LIST, NONE -> new Access(access.role(), true).check(who, action, null);
+            }
+            e.setProperty(AuditLog.TARGET, touched);
         }).process(processor);
+    }
+
+    /**
+     * The key the path's {@code {id}} (or {@code {name}}) stands for: itself when it names its
+     * namespace ({@code ns.x}), else the name in {@code ?namespace=} (the default one without).
+     * The header is set to the key, which is all the handlers read.
+     */
+    private static String qualify(Exchange e, String header) {
+        String given = e.getMessage().getHeader(header, "", String.class);
+        String asked = Scopes.namespaceAsked(e);
+        if (given.indexOf('.') >= 0) {
+            if (asked != null && !asked.equals(Namespaces.of(given))) {
+                throw ApiException.notFound("'" + given.replace("\u0000", "") + "' is not in namespace '" + asked + "'");
+            }
+            return given;
+        }
+        String key = Namespaces.key(asked == null ? Namespaces.DEFAULT : asked, given);
+        e.getMessage().setHeader(header, key);
+        return key;
     }
 
     /** What a call touches, from its path: {@code jobs/{id}}, {@code secrets/{name}} and the like. */

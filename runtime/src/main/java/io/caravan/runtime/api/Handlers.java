@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.caravan.connectors.storage.ObjectStore;
 import io.caravan.job.compiler.JobCompiler;
-import io.caravan.job.model.JobDefinition;
+import io.caravan.runtime.access.Scopes;
 import io.caravan.job.validation.Problem;
 import io.caravan.runtime.execution.ExecutionService;
 import io.caravan.runtime.jobs.JobService;
@@ -57,14 +57,18 @@ public final class Handlers {
     }
 
     void validate(Exchange e) throws Exception {
-        List<Problem> problems = jobs.validate(body(e));
+        JsonNode document = body(e);
+        Scopes.check(e, JobService.namespaceOf(document));
+        List<Problem> problems = jobs.validate(document);
         ObjectNode out = json.createObjectNode().put("valid", problems.isEmpty());
         out.set("errors", json.valueToTree(problems));
         reply(e, 200, out);
     }
 
     void createJob(Exchange e) throws Exception {
-        JobRow row = jobs.create(body(e), change(e));
+        JsonNode document = body(e);
+        Scopes.check(e, JobService.namespaceOf(document));
+        JobRow row = jobs.create(document, change(e));
         e.getMessage().setHeader("Location", "/api/v1/jobs/" + row.id());
         reply(e, 201, views.job(row, null));
     }
@@ -91,7 +95,7 @@ public final class Handlers {
                     "must be one of " + new java.util.TreeSet<>(STATUSES))));
         }
         var found = jobs.search(new io.caravan.runtime.store.JobStore.JobQuery(query(e, "q"), query(e, "tag"),
-                query(e, "category"), status, last), PAGE_SIZE, (page - 1) * PAGE_SIZE);
+                query(e, "category"), status, last, Scopes.visible(e)), PAGE_SIZE, (page - 1) * PAGE_SIZE);
         ObjectNode out = json.createObjectNode().put("page", page).put("size", PAGE_SIZE);
         var items = out.putArray("items");
         found.forEach(summary -> items.add(views.summary(summary)));
@@ -173,7 +177,12 @@ public final class Handlers {
         int page = page(e);
         ObjectNode out = json.createObjectNode().put("page", page).put("size", PAGE_SIZE);
         var items = out.putArray("items");
-        executions.list(query(e, "job"), status, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+        String job = query(e, "job");
+        String asked = Scopes.namespaceAsked(e);
+        if (job != null && asked != null && job.indexOf('.') < 0) {
+            job = io.caravan.job.model.Namespaces.key(asked, job);
+        }
+        executions.list(job, status, Scopes.visible(e), PAGE_SIZE, (page - 1) * PAGE_SIZE)
                 .forEach(r -> items.add(views.execution(r, false)));
         reply(e, 200, out);
     }
@@ -266,7 +275,7 @@ public final class Handlers {
     }
 
     void queue(Exchange e) throws Exception {
-        reply(e, 200, json.valueToTree(executions.queue()));
+        reply(e, 200, json.valueToTree(executions.queue(Scopes.visible(e))));
     }
 
     void nodes(Exchange e) throws Exception {
@@ -279,6 +288,11 @@ public final class Handlers {
         e.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/schema+json");
         e.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
         e.getMessage().setBody(json.writeValueAsString(schema));
+    }
+
+    /** The namespace of the job of the execution the path names; 404 when there is none. */
+    String namespaceOfExecution(Exchange e) {
+        return io.caravan.job.model.Namespaces.of(execution(e).jobId());
     }
 
     private ExecutionRow execution(Exchange e) {
@@ -305,10 +319,10 @@ public final class Handlers {
         return e.getMessage().getHeader("id", String.class);
     }
 
-    /** The path's job id; one that no job could have is simply not found. */
+    /** The path's job key; one that no job could have is simply not found. */
     private static String jobId(Exchange e) {
         String id = id(e);
-        if (id == null || !id.matches(JobDefinition.ID_PATTERN)) {
+        if (!JobService.validKey(id)) {
             throw ApiException.notFound("no job '" + (id == null ? "" : id.replace("\u0000", "")) + "'");
         }
         return id;

@@ -21,7 +21,11 @@ final class Views {
 
     ObjectNode job(JobRow row, JsonNode definition) {
         ObjectNode node = json.createObjectNode();
-        node.put("id", row.id());
+        // the id as the document writes it; the key (<namespace>.<id> outside the default
+        // namespace) is what paths take
+        node.put("id", io.caravan.job.model.Namespaces.local(row.id()));
+        node.put("namespace", io.caravan.job.model.Namespaces.of(row.id()));
+        node.put("key", row.id());
         node.put("name", row.name());
         node.put("enabled", row.enabled());
         node.set("tags", json.valueToTree(row.tags()));
@@ -55,6 +59,7 @@ final class Views {
         ObjectNode node = json.createObjectNode();
         node.put("id", row.id().toString());
         node.put("job_id", row.jobId());
+        node.put("namespace", io.caravan.job.model.Namespaces.of(row.jobId()));
         if (row.jobVersion() == null) {
             node.putNull("job_version");
         } else {

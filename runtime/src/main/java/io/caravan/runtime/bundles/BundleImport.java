@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import io.caravan.job.model.Namespaces;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -56,7 +57,8 @@ public final class BundleImport {
     }
 
     /** Plans, and unless {@code dryRun} applies, the import of a bundle; the answer is the plan. */
-    public ObjectNode run(JsonNode bundle, boolean dryRun, Map<String, String> values, String author) throws Exception {
+    public ObjectNode run(JsonNode bundle, boolean dryRun, Map<String, String> values, String author, String namespace)
+            throws Exception {
         List<Problem> problems = new ArrayList<>();
         Set<String> missing = new TreeSet<>();
         if (!bundle.isObject() || bundle.path("caravan_bundle").asInt() != Bundles.FORMAT || !bundle.path("jobs").isArray()) {
@@ -71,12 +73,13 @@ public final class BundleImport {
         Set<String> bundled = new TreeSet<>();
         JsonNode connectionList = bundle.path("connections");
         for (int i = 0; i < connectionList.size(); i++) {
-            connection(connectionList.get(i), "$.bundle.connections[" + i + "]", values, problems, missing, steps, bundled);
+            connection(connectionList.get(i), "$.bundle.connections[" + i + "]", values, problems, missing, steps, bundled,
+                    namespace);
         }
-        bundle.path("secrets").forEach(name -> stored(name.asText(), values, missing, steps));
+        bundle.path("secrets").forEach(name -> stored(name.asText(), values, missing, steps, namespace));
         JsonNode jobList = bundle.path("jobs");
         for (int i = 0; i < jobList.size(); i++) {
-            job(jobList.get(i).path("definition"), "$.bundle.jobs[" + i + "].definition", values, bundled, author,
+            job(jobList.get(i).path("definition"), namespace, "$.bundle.jobs[" + i + "].definition", values, bundled, author,
                     problems, missing, steps);
         }
         if (!problems.isEmpty()) {
@@ -134,10 +137,11 @@ public final class BundleImport {
     }
 
     private void connection(JsonNode c, String at, Map<String, String> values, List<Problem> problems, Set<String> missing,
-            List<Step> steps, Set<String> bundled) {
+            List<Step> steps, Set<String> bundled, String namespace) {
         String name = c.path("name").asText("");
+        String key = Namespaces.key(namespace, name);
         String type = c.path("type").asText("");
-        Optional<ConnectionStore.Connection> existing = connections.open(name);
+        Optional<ConnectionStore.Connection> existing = connections.open(key);
         ObjectNode configNode = c.path("config").isObject() ? c.get("config").deepCopy() : json.createObjectNode();
         boolean headersGiven = resolveHeaders(name, configNode, existing, values, missing);
         Map<String, Object> config = json.convertValue(configNode, new TypeReference<LinkedHashMap<String, Object>>() { });
@@ -173,7 +177,7 @@ public final class BundleImport {
         }
         steps.add(new Step("connection", name, action, changes, () -> {
             try {
-                connections.save(name, type, config, resolved);
+                connections.save(key, type, config, resolved);
             } catch (Exception e) {
                 throw new IllegalStateException("connection '" + name + "' not saved: " + e.getMessage(), e);
             }
@@ -210,21 +214,28 @@ public final class BundleImport {
         return given;
     }
 
-    private void stored(String name, Map<String, String> values, Set<String> missing, List<Step> steps) {
-        boolean exists = secrets.find(name).isPresent();
+    private void stored(String name, Map<String, String> values, Set<String> missing, List<Step> steps, String namespace) {
+        String key = Namespaces.key(namespace, name);
+        boolean exists = secrets.find(key).isPresent();
         String value = values.get(name);
         if (value == null && !exists) {
             missing.add(name);
         }
         steps.add(new Step("secret", name, value == null ? "unchanged" : exists ? "update" : "create", null,
-                () -> secrets.put(name, value)));
+                () -> secrets.put(key, value)));
     }
 
-    private void job(JsonNode definition, String at, Map<String, String> values, Set<String> bundledConnections,
+    private void job(JsonNode definition, String namespace, String at, Map<String, String> values, Set<String> bundledConnections,
             String author, List<Problem> problems, Set<String> missing, List<Step> steps) {
-        String id = definition.path("id").asText("");
+        String id = Namespaces.key(namespace, definition.path("id").asText(""));
         Optional<JsonNode> existing = jobs.find(id).map(jobs::definition);
         ObjectNode resolved = definition.deepCopy();
+        // a bundle's jobs go where it is imported, whichever namespace they were exported from
+        if (Namespaces.DEFAULT.equals(namespace)) {
+            resolved.remove("namespace");
+        } else {
+            resolved.put("namespace", namespace);
+        }
         JsonNode triggers = resolved.path("triggers").isArray() ? resolved.get("triggers") : json.createArrayNode();
         for (int t = 0; t < triggers.size(); t++) {
             Optional<String> placeholder = Bundles.placeholderName(triggers.get(t).get("secret"));

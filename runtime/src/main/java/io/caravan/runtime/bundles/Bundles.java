@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import io.caravan.job.model.Namespaces;
 import java.util.TreeSet;
 
 /**
@@ -38,8 +39,9 @@ public final class Bundles {
     }
 
     /** The bundle of these jobs (all of them when none is named); 404 names a job that does not exist. */
-    public ObjectNode export(List<String> ids) {
-        List<JobRow> rows = ids.isEmpty() ? jobs.list(null, null, Integer.MAX_VALUE, 0)
+    public ObjectNode export(List<String> ids, io.caravan.runtime.store.NamespaceFilter visible) {
+        List<JobRow> rows = ids.isEmpty() ? jobs.list(null, null, Integer.MAX_VALUE, 0).stream()
+                .filter(row -> visible.admits(row.id())).toList()
                 : ids.stream().distinct().map(jobs::get).toList();
         ObjectNode bundle = json.createObjectNode().put("caravan_bundle", FORMAT).put("exported_at", Instant.now().toString());
         ArrayNode jobList = bundle.putArray("jobs");
@@ -47,18 +49,19 @@ public final class Bundles {
         Set<String> storedSecrets = new TreeSet<>();
         for (JobRow row : rows) {
             JsonNode document = jobs.definition(row);
-            usedConnections.addAll(JobReferences.connections(document));
+            String namespace = Namespaces.of(row.id());
+            JobReferences.connections(document).forEach(name -> usedConnections.add(Namespaces.key(namespace, name)));
             storedSecrets.addAll(SecretRefs.in(document.toString()));
-            jobList.addObject().put("id", row.id()).put("version", row.currentVersion())
+            jobList.addObject().put("id", Namespaces.local(row.id())).put("version", row.currentVersion())
                     .set("definition", withPlaceholders(document));
         }
         ArrayNode connectionList = bundle.putArray("connections");
         for (String name : usedConnections) {
             connections.list().stream().filter(c -> c.name().equals(name)).findFirst().ifPresent(c -> {
-                ObjectNode node = connectionList.addObject().put("name", c.name());
+                ObjectNode node = connectionList.addObject().put("name", Namespaces.local(c.name()));
                 node.setAll(connectionView(c.name(), c.type(), c.config()));
                 ObjectNode secrets = node.putObject("secrets");
-                c.secretFields().forEach(field -> secrets.set(field, placeholder(c.name() + "." + field)));
+                c.secretFields().forEach(field -> secrets.set(field, placeholder(Namespaces.local(c.name()) + "." + field)));
             });
         }
         ArrayNode secretList = bundle.putArray("secrets");

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import io.caravan.runtime.access.Scopes;
 import org.apache.camel.Exchange;
 
 /**
@@ -43,11 +44,20 @@ public final class BundlesApi {
             }
             wanted.add(ids.get(i).asText());
         }
-        Replies.json(e, 200, bundles.export(wanted), json);
+        wanted.forEach(key -> Scopes.check(e, io.caravan.job.model.Namespaces.of(key)));
+        Replies.json(e, 200, bundles.export(wanted, Scopes.visible(e)), json);
     }
 
     public void importBundle(Exchange e) throws Exception {
         JsonNode body = body(e);
+        // where the bundle goes is checked first: a caller with no role there learns nothing more
+        String namespace = body.path("namespace").isTextual() ? body.path("namespace").asText() : Scopes.namespaceAsked(e);
+        namespace = namespace == null ? io.caravan.job.model.Namespaces.DEFAULT : namespace;
+        if (!io.caravan.job.model.Namespaces.valid(namespace)) {
+            throw ApiException.badRequest("not a namespace: '" + namespace + "'", List.of(new Problem("$.namespace",
+                    "must be 1 to 63 lower-case letters, digits or '-', starting with a letter or digit")));
+        }
+        Scopes.check(e, namespace);
         JsonNode given = body.path("secrets");
         JsonNode dryRun = body.path("dryRun");
         List<Problem> problems = new ArrayList<>();
@@ -72,7 +82,7 @@ public final class BundlesApi {
             throw ApiException.badRequest("the import request is not valid", problems);
         }
         boolean dry = dryRun.asBoolean(false) || "true".equals(e.getMessage().getHeader("dryRun", String.class));
-        Replies.json(e, 200, importer.run(body.get("bundle"), dry, values, Tokens.holderOf(e)), json);
+        Replies.json(e, 200, importer.run(body.get("bundle"), dry, values, Tokens.holderOf(e), namespace), json);
     }
 
     private JsonNode body(Exchange e) {

@@ -41,7 +41,7 @@ final class PullCommand implements Callable<Integer> {
         List<String> all = new ArrayList<>();
         for (int page = 1;; page++) {
             JsonNode answer = api.get("/jobs?page=" + page);
-            answer.path("items").forEach(j -> all.add(j.path("id").asText()));
+            answer.path("items").forEach(j -> all.add(j.path("key").asText()));
             if (answer.path("items").size() < answer.path("size").asInt()) {
                 return all;
             }

@@ -29,12 +29,12 @@ final class PushCommand implements Callable<Integer> {
         for (Path file : files) {
             try {
                 JsonNode document = ApiClient.JSON.readTree(Files.readAllBytes(file));
-                String id = document.path("id").asText();
+                String id = document.path("id").asText().isEmpty() ? "" : io.caravan.runtime.jobs.JobService.keyOf(document);
                 String query = message == null ? "" : "?message=" + ApiClient.encode(message);
                 JsonNode current = id.isEmpty() ? null : api.find("/jobs/" + ApiClient.encode(id));
                 if (current == null) {
                     JsonNode created = api.post("/jobs" + query, document);
-                    System.out.println(file + ": " + created.path("id").asText() + " created, version "
+                    System.out.println(file + ": " + created.path("key").asText() + " created, version "
                             + created.path("version").asInt());
                 } else if (current.path("definition").equals(document)) {
                     System.out.println(file + ": " + id + " unchanged, version " + current.path("version").asInt());

@@ -85,7 +85,7 @@ final class RunCommand implements Callable<Integer> {
             api.put("/secrets/" + ApiClient.encode(secret.getKey()),
                     ApiClient.JSON.createObjectNode().put("value", secret.getValue()));
         }
-        String id = api.post("/jobs", document).path("id").asText();
+        String id = api.post("/jobs", document).path("key").asText();
         ObjectNode request = ApiClient.JSON.createObjectNode();
         ObjectNode given = request.putObject("params");
         params.forEach((name, value) -> given.set(name, typed(document.path("params").path(name).path("type").asText(), value)));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.caravan.job.model.Namespaces;
 import io.caravan.job.validation.Problem;
 import io.caravan.runtime.api.ApiException;
 import java.sql.Connection;
@@ -38,10 +39,20 @@ public final class ConnectionsApi {
         this.json = json;
     }
 
+    /** {@code POST /connections}: the body names the connection and, optionally, its namespace. */
     public void create(Exchange e) throws Exception {
         JsonNode body = body(e);
+        String namespace = body.path("namespace").asText(Namespaces.DEFAULT);
+        if (!Namespaces.valid(namespace)) {
+            throw ApiException.badRequest("the connection is not valid", List.of(new Problem("$.namespace",
+                    "'" + namespace + "' must be 1 to 63 lower-case letters, digits or '-', starting with a letter or digit")));
+        }
+        io.caravan.runtime.access.Scopes.check(e, namespace);
         String name = body.path("name").asText("");
-        save(e, name, body, true);
+        if (!NAME.matcher(name).matches() || name.equals(ConnectionRegistry.LOCAL)) {
+            throw ApiException.badRequest("the connection is not valid", problems(name, body.path("type").asText(""), Map.of(), java.util.Set.of()));
+        }
+        save(e, Namespaces.key(namespace, name), body, true);
     }
 
     public void update(Exchange e) throws Exception {
@@ -51,7 +62,8 @@ public final class ConnectionsApi {
     public void list(Exchange e) throws Exception {
         ObjectNode out = json.createObjectNode();
         var items = out.putArray("items");
-        store.list().forEach(c -> items.add(view(c)));
+        var visible = io.caravan.runtime.access.Scopes.visible(e);
+        store.list().stream().filter(c -> visible.admits(c.name())).forEach(c -> items.add(view(c)));
         reply(e, 200, out);
     }
 
@@ -122,7 +134,8 @@ public final class ConnectionsApi {
         ConnectionStore.Connection c = store.open(name).orElseThrow(() -> ApiException.notFound("no connection '" + name + "'"));
         long t0 = System.nanoTime();
         ConnectionTests.Outcome outcome = ConnectionTests.test(c);
-        ObjectNode out = json.createObjectNode().put("name", name).put("type", c.type()).put("ok", outcome.ok());
+        ObjectNode out = json.createObjectNode().put("name", Namespaces.local(name)).put("namespace", Namespaces.of(name))
+                .put("type", c.type()).put("ok", outcome.ok());
         out.put(outcome.ok() ? "detail" : "error", outcome.detail());
         out.put("millis", (System.nanoTime() - t0) / 1_000_000);
         reply(e, 200, out);
@@ -136,13 +149,14 @@ public final class ConnectionsApi {
         Map<String, String> secrets = body.has("secrets")
                 ? json.convertValue(body.get("secrets"), new TypeReference<LinkedHashMap<String, String>>() {
                 }) : create ? Map.of() : store.open(name).map(ConnectionStore.Connection::secrets).orElse(Map.of());
-        List<Problem> problems = problems(name, body.path("type").asText(""), config, secrets.keySet());
+        List<Problem> problems = problems(Namespaces.local(name), body.path("type").asText(""), config, secrets.keySet());
         if (!problems.isEmpty()) {
             throw ApiException.badRequest("the connection is not valid", problems);
         }
         ConnectionKind kind = ConnectionKind.of(body.path("type").asText(""));
         if (create && store.list().stream().anyMatch(c -> c.name().equals(name))) {
-            throw ApiException.conflict("a connection named '" + name + "' exists already");
+            throw ApiException.conflict("a connection named '" + Namespaces.local(name) + "' exists already in namespace '"
+                    + Namespaces.of(name) + "'");
         }
         boolean created = store.save(name, kind.type(), config, secrets);
         registry.sync();
@@ -159,7 +173,8 @@ public final class ConnectionsApi {
 
     private ObjectNode view(ConnectionStore.Connection c) {
         ObjectNode node = json.createObjectNode();
-        node.put("name", c.name());
+        node.put("name", Namespaces.local(c.name()));
+        node.put("namespace", Namespaces.of(c.name()));
         node.put("type", c.type());
         node.set("config", json.valueToTree(c.config()));
         node.set("secrets", json.valueToTree(c.secretFields())); // their names only
@@ -173,7 +188,7 @@ public final class ConnectionsApi {
 
     private static String name(Exchange e) {
         String name = e.getMessage().getHeader("name", String.class);
-        if (name == null || !NAME.matcher(name).matches()) {
+        if (!Namespaces.validKey(name, NAME)) {
             throw ApiException.notFound("no connection '" + (name == null ? "" : name.replace("\u0000", "")) + "'");
         }
         return name;

@@ -152,7 +152,9 @@ final class ExecutionRunner {
 
     /** Gives the context the connections' settings and the secrets its job reads; false when one is not set (then the execution FAILED here). */
     private boolean giveSecrets(Claim claim, CompiledJob job, ExecutionContext context) {
-        context.setConnections(connections.get());
+        // a job reads its own namespace's connections and secrets, by their names within it
+        String namespace = job.job().namespaceOrDefault();
+        context.setConnections(io.caravan.job.model.Namespaces.within(connections.get(), namespace));
         @SuppressWarnings("unchecked")
         Map<String, Object> params = (Map<String, Object>) context.data().get("params");
         context.maskAlso(io.caravan.runtime.secrets.SecretParams.values(job.job(), params));
@@ -162,7 +164,9 @@ final class ExecutionRunner {
         if (names.isEmpty()) {
             return true;
         }
-        Map<String, String> values = secrets.reveal(names);
+        Map<String, String> values = io.caravan.job.model.Namespaces.within(secrets.reveal(names.stream()
+                .map(name -> io.caravan.job.model.Namespaces.key(namespace, name)).collect(java.util.stream.Collectors.toSet())),
+                namespace);
         java.util.Set<String> missing = new java.util.TreeSet<>(names);
         missing.removeAll(values.keySet());
         if (!missing.isEmpty()) {

@@ -126,6 +126,10 @@ public final class CatalogueApi {
     }
 
     private String apply(String action, String id, Exchange e) {
+        if (!JobService.validKey(id)) {
+            throw ApiException.notFound("no job '" + id.replace("\u0000", "") + "'");
+        }
+        io.caravan.runtime.access.Scopes.check(e, io.caravan.job.model.Namespaces.of(id));
         JobRow row = jobs.get(id);
         if (action.equals("delete")) {
             jobs.delete(id);

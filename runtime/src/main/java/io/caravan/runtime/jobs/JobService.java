@@ -7,6 +7,7 @@ import io.caravan.connectors.storage.ObjectPaths;
 import io.caravan.connectors.storage.ObjectStore;
 import io.caravan.job.compiler.JobCompiler;
 import io.caravan.job.model.JobDefinition;
+import io.caravan.job.model.Namespaces;
 import io.caravan.job.validation.JobInvalidException;
 import io.caravan.job.validation.JobValidator;
 import io.caravan.job.validation.Problem;
@@ -32,6 +33,7 @@ import org.slf4j.LoggerFactory;
 public final class JobService {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobService.class);
+    private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile(JobDefinition.ID_PATTERN);
 
     private final JobStore jobs;
     private final ObjectStore objects;
@@ -60,39 +62,82 @@ public final class JobService {
 
     /** Every problem of a document, without saving anything. */
     public List<Problem> validate(JsonNode document) {
-        return validator.validate(document, connections.get());
+        return validate(document, Set.of());
     }
 
-    /** Every problem of a document, counting {@code alsoKnown} as connections that exist. */
+    /**
+     * Every problem of a document, counting {@code alsoKnown} as connections that exist. The
+     * connections it may name are those of its own namespace.
+     */
     public List<Problem> validate(JsonNode document, Set<String> alsoKnown) {
-        Set<String> known = new java.util.HashSet<>(connections.get());
+        Set<String> known = new java.util.HashSet<>(connectionsIn(namespaceOf(document)));
         known.addAll(alsoKnown);
         return validator.validate(document, known);
+    }
+
+    /** The namespace a document names, the default one when it names none (or none valid). */
+    public static String namespaceOf(JsonNode document) {
+        String namespace = document.path("namespace").asText(Namespaces.DEFAULT);
+        return Namespaces.valid(namespace) ? namespace : Namespaces.DEFAULT;
+    }
+
+    /** The key of the job a document describes, {@code <namespace>.<id>} outside the default namespace. */
+    public static String keyOf(JsonNode document) {
+        return Namespaces.key(namespaceOf(document), document.path("id").asText());
+    }
+
+    /** Whether {@code key} is one a job could have: an id, or {@code <namespace>.<id>}. */
+    public static boolean validKey(String key) {
+        return Namespaces.validKey(key, ID);
+    }
+
+    /** The connections a job of {@code namespace} may name: its own and the embedded one. */
+    private Set<String> connectionsIn(String namespace) {
+        Set<String> names = Namespaces.within(connections.get(), namespace);
+        if (connections.get().contains(io.caravan.runtime.connections.ConnectionRegistry.LOCAL)) {
+            names.add(io.caravan.runtime.connections.ConnectionRegistry.LOCAL);
+        }
+        return names;
     }
 
     /** Creates a job at version 1. */
     public JobRow create(JsonNode document, JobStore.Change change) {
         JobDefinition job = parse(document);
-        if (jobs.find(job.id()).isPresent()) {
-            throw ApiException.conflict("a job with id '" + job.id() + "' exists already");
+        String key = job.id();
+        if (jobs.find(key).isPresent()) {
+            throw ApiException.conflict(exists(job));
         }
-        JobRow row = jobs.create(row(job, 1), ObjectPaths.version(job.id(), 1), checksum(document), change,
-                () -> write(job.id(), document, 1))
-                .orElseThrow(() -> ApiException.conflict("a job with id '" + job.id() + "' exists already"));
+        JobRow row = jobs.create(row(job, 1), ObjectPaths.version(key, 1), checksum(document), change,
+                () -> write(key, document, 1))
+                .orElseThrow(() -> ApiException.conflict(exists(job)));
         install(job, 1);
-        LOG.info("job {} created", job.id());
+        LOG.info("job {} created", key);
         return row;
+    }
+
+    private static String exists(JobDefinition job) {
+        return "a job with id '" + Namespaces.local(job.id()) + "' exists already in namespace '" + job.namespaceOrDefault() + "'";
     }
 
     /** Stores a new version of a job and reloads its route. */
     public JobRow update(String id, JsonNode document, JobStore.Change change) {
-        if (document instanceof ObjectNode object && !object.has("id")) {
-            object.put("id", id);
+        String namespace = Namespaces.of(id);
+        if (document instanceof ObjectNode object) {
+            if (!object.has("id")) {
+                object.put("id", Namespaces.local(id));
+            }
+            if (!object.has("namespace") && !namespace.equals(Namespaces.DEFAULT)) {
+                object.put("namespace", namespace);
+            }
         }
         String bodyId = document.path("id").asText(null);
-        if (bodyId != null && !bodyId.equals(id)) {
-            throw ApiException.badRequest("a job's id cannot change",
-                    List.of(new Problem("$.id", "is '" + bodyId + "' but the job is '" + id + "'; ids are immutable")));
+        if (bodyId != null && !bodyId.equals(Namespaces.local(id))) {
+            throw ApiException.badRequest("a job's id cannot change", List.of(new Problem("$.id",
+                    "is '" + bodyId + "' but the job is '" + Namespaces.local(id) + "'; ids are immutable")));
+        }
+        if (!document.path("namespace").asText(Namespaces.DEFAULT).equals(namespace)) {
+            throw ApiException.badRequest("a job's namespace cannot change", List.of(new Problem("$.namespace",
+                    "is '" + document.path("namespace").asText() + "' but the job is in '" + namespace + "'; export and import it to move it")));
         }
         JobRow current = jobs.find(id).orElseThrow(() -> ApiException.notFound("no job '" + id + "'"));
         JobDefinition job = parse(document);
@@ -161,7 +206,7 @@ public final class JobService {
             List<JobRow> page = jobs.list(null, null, 500, offset);
             for (JobRow row : page) {
                 try {
-                    install(json.treeToValue(definition(row), JobDefinition.class), row.currentVersion());
+                    install(internal(definition(row)), row.currentVersion());
                     count++;
                 } catch (Exception e) {
                     LOG.error("job {} could not be loaded: {}", row.id(), e.getMessage());
@@ -183,7 +228,7 @@ public final class JobService {
             return compiled.job();
         }
         try {
-            return json.treeToValue(definition(row), JobDefinition.class);
+            return internal(definition(row));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("job " + row.id() + " cannot be read: " + e.getMessage(), e);
         }
@@ -214,7 +259,7 @@ public final class JobService {
         var current = loaded.current(row.id());
         if (current == null || current.version() != row.currentVersion()) {
             try {
-                install(json.treeToValue(definition(row), JobDefinition.class), row.currentVersion());
+                install(internal(definition(row)), row.currentVersion());
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 throw new IllegalStateException("job " + row.id() + " cannot be read: " + e.getMessage(), e);
             }
@@ -250,11 +295,13 @@ public final class JobService {
         return changed;
     }
 
-    /** The jobs whose steps, triggers or expressions name a connection. */
+    /** The jobs (by key) whose steps, triggers or expressions name a connection (by key). */
     public List<String> jobsUsing(String connection) {
         List<String> users = new java.util.ArrayList<>();
+        String namespace = Namespaces.of(connection);
         for (JobRow row : jobs.list(null, null, Integer.MAX_VALUE, 0)) {
-            if (JobReferences.connections(definition(row)).contains(connection)) {
+            if (Namespaces.of(row.id()).equals(namespace)
+                    && JobReferences.connections(definition(row)).contains(Namespaces.local(connection))) {
                 users.add(row.id());
             }
         }
@@ -271,9 +318,20 @@ public final class JobService {
         triggers.removed(id);
     }
 
+    /**
+     * The job a stored, valid document describes, as this node runs it: named by its key, with
+     * the connections it names resolved in its namespace.
+     */
+    private JobDefinition internal(JsonNode document) throws com.fasterxml.jackson.core.JsonProcessingException {
+        return json.treeToValue(JobReferences.qualified(document, namespaceOf(document)), JobDefinition.class).keyed();
+    }
+
     private JobDefinition parse(JsonNode document) {
         try {
-            return validator.parse(document, connections.get());
+            validator.parse(document, connectionsIn(namespaceOf(document)));
+            return internal(document);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) { // the validator read it already
+            throw new IllegalStateException(e);
         } catch (JobInvalidException e) {
             throw ApiException.badRequest("the job document is not valid: " + e.problems().size() + " problem(s)",
                     e.problems());

@@ -54,7 +54,8 @@ public final class LiveStreams {
     private final AtomicInteger open = new AtomicInteger();
     private Vertx vertx;
 
-    private record Subscriber(HttpServerResponse response, Context context, String job) {
+    private record Subscriber(HttpServerResponse response, Context context, String job,
+            io.caravan.runtime.store.NamespaceFilter visible) {
     }
 
     public LiveStreams(ExecutionLogs logs, ExecutionStore executions, Tokens tokens, ObjectMapper json) {
@@ -91,7 +92,7 @@ public final class LiveStreams {
         }
         String frame = "event: status\ndata: " + payload + "\n\n";
         for (Subscriber s : subscribers) {
-            if (s.job() == null || s.job().equals(job)) {
+            if ((s.job() == null || s.job().equals(job)) && job != null && s.visible().admits(job)) {
                 s.context().runOnContext(v -> write(s.response(), frame));
             }
         }
@@ -104,6 +105,7 @@ public final class LiveStreams {
             if (row.isEmpty()) {
                 throw ApiException.notFound("no execution '" + rc.pathParam("id") + "'");
             }
+            Access.VIEW.check(who, "executions.logs", io.caravan.job.model.Namespaces.of(row.get().jobId()));
             return row.get();
         }, row -> {
             long after = number(rc, "after", 0);
@@ -198,7 +200,8 @@ public final class LiveStreams {
             if (response == null) {
                 return;
             }
-            Subscriber s = new Subscriber(response, Vertx.currentContext(), rc.queryParams().get("job"));
+            Subscriber s = new Subscriber(response, Vertx.currentContext(), rc.queryParams().get("job"),
+                    who.visible(io.caravan.runtime.access.Role.VIEWER));
             subscribers.add(s);
             long keepAlive = vertx.setPeriodic(KEEP_ALIVE_MILLIS, t -> write(response, ": keep-alive\n\n"));
             Runnable release = once(() -> {
@@ -242,7 +245,7 @@ public final class LiveStreams {
             if (who == null) {
                 throw ApiException.unauthorized(token == null ? "send Authorization: Bearer <token>" : "the token is not valid");
             }
-            Access.VIEW.check(who, action, Principal.DEFAULT_NAMESPACE);
+            Access.VIEW_ANY.check(who, action, null); // a role somewhere; the lookup narrows it to where
             return lookup.apply(who);
         }).onComplete(done -> {
             if (done.failed()) {

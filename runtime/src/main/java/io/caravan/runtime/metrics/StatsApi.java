@@ -2,7 +2,6 @@ package io.caravan.runtime.metrics;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.caravan.job.model.JobDefinition;
 import io.caravan.job.validation.Problem;
 import io.caravan.runtime.api.ApiException;
 import io.caravan.runtime.api.Replies;
@@ -37,7 +36,7 @@ public final class StatsApi {
     /** Answers with the job's statistics; 404 for an unknown job, 400 for a window that is not one. */
     public void stats(Exchange e) throws Exception {
         String id = e.getMessage().getHeader("id", String.class);
-        if (id == null || !id.matches(JobDefinition.ID_PATTERN)) {
+        if (!io.caravan.runtime.jobs.JobService.validKey(id)) {
             throw ApiException.notFound("no job '" + (id == null ? "" : id.replace("\u0000", "")) + "'");
         }
         jobs.get(id); // 404 unless the job exists

@@ -76,7 +76,7 @@ public final class SecretStore {
     }
 
     private static void checkName(String name) {
-        if (!NAME.matcher(name).matches()) {
+        if (!io.caravan.job.model.Namespaces.validKey(name, NAME)) {
             throw ApiException.badRequest("'" + name + "' is not a secret name: a letter, then letters, digits or _"
                     + " (it is written {{ secrets.<name> }})", null);
         }

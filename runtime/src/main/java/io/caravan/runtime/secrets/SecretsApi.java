@@ -40,7 +40,8 @@ public final class SecretsApi {
     public void list(Exchange e) throws Exception {
         ObjectNode out = json.createObjectNode();
         var items = out.putArray("items");
-        store.list().forEach(m -> items.add(view(m)));
+        var visible = io.caravan.runtime.access.Scopes.visible(e);
+        store.list().stream().filter(m -> visible.admits(m.name())).forEach(m -> items.add(view(m)));
         reply(e, 200, out);
     }
 
@@ -60,7 +61,8 @@ public final class SecretsApi {
 
     private ObjectNode view(SecretStore.Metadata m) {
         ObjectNode node = json.createObjectNode();
-        node.put("name", m.name());
+        node.put("name", io.caravan.job.model.Namespaces.local(m.name()));
+        node.put("namespace", io.caravan.job.model.Namespaces.of(m.name()));
         node.put("key_id", m.keyId());
         node.put("created_at", m.createdAt().toString());
         node.put("updated_at", m.updatedAt().toString());
@@ -69,7 +71,7 @@ public final class SecretsApi {
 
     private static String name(Exchange e) {
         String name = e.getMessage().getHeader("name", String.class);
-        if (name == null || !SecretStore.NAME.matcher(name).matches()) {
+        if (!io.caravan.job.model.Namespaces.validKey(name, SecretStore.NAME)) {
             throw ApiException.notFound("no secret '" + (name == null ? "" : name.replace("\u0000", "")) + "'");
         }
         return name;

@@ -124,10 +124,11 @@ public final class ExecutionStore {
     }
 
     /** Queued and running executions per job, and running ones per node. */
-    public Map<String, List<Map<String, Object>>> queue() {
+    public Map<String, List<Map<String, Object>>> queue(NamespaceFilter namespaces) {
         List<Map<String, Object>> jobs = jdbc.queryForList("select job_id, count(*) filter (where status = 'QUEUED')"
                 + " as queued, count(*) filter (where status = 'RUNNING') as running from executions"
-                + " where status in ('QUEUED', 'RUNNING') group by job_id order by job_id");
+                + " where status in ('QUEUED', 'RUNNING') and " + NamespaceFilter.condition("job_id")
+                + " group by job_id order by job_id", namespaces.parameter(), namespaces.parameter());
         List<Map<String, Object>> nodes = jdbc.queryForList("select node_id, count(*) as running from executions"
                 + " where status = 'RUNNING' group by node_id order by node_id");
         return Map.of("jobs", jobs, "nodes", nodes);
@@ -423,10 +424,11 @@ public final class ExecutionStore {
     }
 
     /** A page of executions, newest first; job and status may be null. */
-    public List<ExecutionRow> list(String jobId, String status, int limit, int offset) {
+    public List<ExecutionRow> list(String jobId, String status, NamespaceFilter namespaces, int limit, int offset) {
         return jdbc.query("select " + COLUMNS + " from executions where (?::text is null or job_id = ?)"
-                + " and (?::text is null or status = ?) order by created_at desc, id limit ? offset ?",
-                ExecutionStore::row, jobId, jobId, status, status, limit, offset);
+                + " and (?::text is null or status = ?) and " + NamespaceFilter.condition("job_id")
+                + " order by created_at desc, id limit ? offset ?",
+                ExecutionStore::row, jobId, jobId, status, status, namespaces.parameter(), namespaces.parameter(), limit, offset);
     }
 
     private static ExecutionRow row(ResultSet rs, int n) throws SQLException {

@@ -155,7 +155,8 @@ public final class JobStore {
     }
 
     /** What a search of the catalogue may ask; each part null when not asked. */
-    public record JobQuery(String text, String tag, String category, String status, String lastStatus) {
+    public record JobQuery(String text, String tag, String category, String status, String lastStatus,
+            NamespaceFilter namespaces) {
     }
 
     /** A job as a list shows it: its row, its last execution, its next scheduled fire. */
@@ -179,7 +180,8 @@ public final class JobStore {
                 + " and (?::text is null or j.id ilike ? or coalesce(j.name, '') ilike ? or coalesce(j.category, '') ilike ?)"
                 + " and (?::text is null or (? = 'template' and j.template) or (? = 'enabled' and j.enabled and not j.template)"
                 + " or (? = 'disabled' and not j.enabled and not j.template))"
-                + " and (?::text is null or le.status = ?) order by j.id limit ? offset ?",
+                + " and (?::text is null or le.status = ?) and " + NamespaceFilter.condition("j.id")
+                + " order by j.id limit ? offset ?",
                 (rs, n) -> {
                     Number next = (Number) rs.getObject("next_fire");
                     java.sql.Timestamp last = rs.getTimestamp("last_at");
@@ -188,7 +190,8 @@ public final class JobStore {
                             next == null ? null : java.time.Instant.ofEpochMilli(next.longValue()));
                 },
                 q.tag(), q.tag(), q.category(), q.category(), like, like, like, like,
-                q.status(), q.status(), q.status(), q.status(), q.lastStatus(), q.lastStatus(), limit, offset);
+                q.status(), q.status(), q.status(), q.status(), q.lastStatus(), q.lastStatus(),
+                q.namespaces().parameter(), q.namespaces().parameter(), limit, offset);
     }
 
     /** "contains this text" for ILIKE, its wildcards escaped; null for null. */

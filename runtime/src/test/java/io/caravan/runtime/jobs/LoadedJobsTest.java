@@ -125,7 +125,7 @@ class LoadedJobsTest {
     }
 
     private static CompiledJob job(int version, Runnable duringConfigure) {
-        JobDefinition definition = new JobDefinition("j", null, null, null, null, null, null, null, null, null, null, null, null, List.of());
+        JobDefinition definition = new JobDefinition("j", null, null, null, null, null, null, null, null, null, null, null, null, null, List.of());
         return new CompiledJob(definition, version, new RouteBuilder() {
             @Override
             public void configure() {
