@@ -124,6 +124,14 @@ class NamespacesIT extends OneNode {
         JsonNode export = TestNode.expect(node.call("POST", "/api/v1/jobs/export", "{}", alpha), 200);
         assertThat(export.path("jobs")).isNotEmpty();
         assertThat(export.toString()).doesNotContain("beta");
+        JsonNode namespaces = TestNode.expect(node.call("GET", "/api/v1/namespaces", null, alpha), 200);
+        assertThat(namespaces.path("items")).hasSize(1);
+        assertThat(namespaces.at("/items/0/name").asText()).isEqualTo("alpha");
+        assertThat(namespaces.at("/items/0/role").asText()).isEqualTo("admin");
+        assertThat(namespaces.at("/items/0/connections").asInt()).isEqualTo(1);
+        assertThat(namespaces.at("/items/0/secrets").asInt()).isEqualTo(1);
+        JsonNode every = TestNode.expect(node.call("GET", "/api/v1/namespaces", null), 200);
+        assertThat(every.path("items")).extracting(n -> n.path("name").asText()).contains("alpha", "beta");
         // a viewer of beta reads beta, and may not change it (403: it may know it is there)
         TestNode.expect(node.call("GET", "/api/v1/jobs/beta.report", null, beta), 200);
         assertThat(node.call("DELETE", "/api/v1/jobs/beta.report", null, beta).statusCode()).isEqualTo(403);

@@ -17,8 +17,12 @@ public record NamespaceFilter(Collection<String> namespaces) {
      * The namespaces travel as one comma-joined text (names hold no comma), as a bound value.
      */
     public static String condition(String keyColumn) {
-        return "(?::text is null or (case when strpos(" + keyColumn + ", '.') > 0 then split_part(" + keyColumn
-                + ", '.', 1) else 'default' end) = any(string_to_array(?::text, ',')))";
+        return "(?::text is null or " + namespaceOf(keyColumn) + " = any(string_to_array(?::text, ',')))";
+    }
+
+    /** The SQL expression of the namespace of the key in {@code keyColumn}. */
+    public static String namespaceOf(String keyColumn) {
+        return "(case when strpos(" + keyColumn + ", '.') > 0 then split_part(" + keyColumn + ", '.', 1) else 'default' end)";
     }
 
     /** Whether the filter lets {@code key}'s namespace through. */
