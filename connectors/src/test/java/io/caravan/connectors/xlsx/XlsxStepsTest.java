@@ -376,12 +376,20 @@ class XlsxStepsTest {
         assertThat(rows(read("plain.xlsx", null, true, null))).as("the hand-made workbook itself is fine")
                 .isEqualTo(List.of(row("name", "Ann")));
 
-        Map<String, String> attacks = new LinkedHashMap<>();
-        attacks.put("xl/worksheets/sheet1.xml", sheet(entity, "&xxe;"));
-        attacks.put("xl/workbook.xml", XML + entity + WORKBOOK);
-        attacks.put("[Content_Types].xml", XML + entity + CONTENT_TYPES);
-        attacks.put("xl/_rels/workbook.xml.rels", XML + "<!-- a comment first -->\n" + entity + WORKBOOK_RELS);
-        for (Map.Entry<String, String> attack : attacks.entrySet()) {
+        List<Map.Entry<String, String>> attacks = new java.util.ArrayList<>();
+        attacks.add(Map.entry("xl/worksheets/sheet1.xml", sheet(entity, "&xxe;")));
+        attacks.add(Map.entry("xl/workbook.xml", XML + entity + WORKBOOK));
+        attacks.add(Map.entry("[Content_Types].xml", XML + entity + CONTENT_TYPES));
+        attacks.add(Map.entry("xl/_rels/workbook.xml.rels", XML + "<!-- a comment first -->\n" + entity + WORKBOOK_RELS));
+        attacks.add(Map.entry("xl/sharedStrings.xml", XML + entity + "<sst xmlns=\"" + HandmadeWorkbooks.MAIN + "\" count=\"1\" uniqueCount=\"1\">"
+                + "<si><t>&xxe;</t></si></sst>"));
+        // billion laughs: ten entities each ten of the one before, a gigabyte of text from a few hundred bytes
+        StringBuilder laughs = new StringBuilder("<!DOCTYPE x [<!ENTITY lol0 \"lol\">");
+        for (int i = 1; i <= 9; i++) {
+            laughs.append("<!ENTITY lol").append(i).append(" \"").append(("&lol" + (i - 1) + ";").repeat(10)).append("\">");
+        }
+        attacks.add(Map.entry("xl/worksheets/sheet1.xml", sheet(laughs + "]>", "&lol9;")));
+        for (Map.Entry<String, String> attack : attacks) {
             put("xxe.xlsx", handmade(Map.of(attack.getKey(), attack.getValue().getBytes(StandardCharsets.UTF_8))));
             assertThatThrownBy(() -> read("xxe.xlsx", null, true, null)).as(attack.getKey())
                     .isInstanceOfSatisfying(StepException.class, e -> assertThat(e.type()).isEqualTo("xlsx"))
