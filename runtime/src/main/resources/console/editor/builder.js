@@ -62,7 +62,7 @@ export function createBuilder(opts) {
   let Sortable = null;
   let errors = [];
   import(SORTABLE).then((m) => { Sortable = m.default; makeSortable(); })
-    .catch(() => { /* drag is a convenience: the move buttons do the same */ });
+    .catch((e) => console.warn('drag and drop is off, the move buttons still work:', e)); // eslint-disable-line no-console
 
   const doc = () => opts.doc();
   const commit = (path) => { refreshHeaders(); opts.commit(path); };
@@ -317,7 +317,9 @@ export function createBuilder(opts) {
     if (sortable) { sortable.destroy(); sortable = null; }
     const list = el.querySelector('.step-list');
     if (!Sortable || !list) return;
-    sortable = Sortable.create(list, { handle: '.drag-handle', animation: 150, onEnd: (e) => {
+    // the mouse-event fallback rather than native drag and drop: the same in every browser, and
+    // a WebDriver test can drive it
+    sortable = Sortable.create(list, { handle: '.drag-handle', animation: 150, forceFallback: true, onEnd: (e) => {
       if (e.oldIndex === e.newIndex) return;
       const steps = doc().steps;
       const [s] = steps.splice(e.oldIndex, 1);

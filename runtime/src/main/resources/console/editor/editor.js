@@ -66,7 +66,8 @@ export async function render(root, params, ctx) {
   const keep = (disposable) => cleanups.push(() => disposable.dispose());
 
   let doc = existing ? job.definition : structuredClone(NEW_JOB);
-  let savedText = existing ? pretty(doc) : null;
+  let baseline = pretty(doc); // the text as last saved (or as a new job starts)
+  let savedOnce = Boolean(existing);
   let serverErrors = [];
   let liveErrors = [];
   let saving = false;
@@ -288,7 +289,8 @@ export async function render(root, params, ctx) {
       const saved = existing
         ? await ctx.api.put(`/jobs/${encodeURIComponent(existing)}${query}`, body)
         : await ctx.api.post(`/jobs${query}`, body);
-      savedText = text;
+      baseline = text;
+      savedOnce = true;
       message.value = '';
       setServerErrors([]);
       job = { ...(job || {}), ...saved };
@@ -326,12 +328,12 @@ export async function render(root, params, ctx) {
     }));
   }
 
-  function dirty() {
-    return savedText === null || model.getValue() !== savedText;
+  function changed() {
+    return model.getValue() !== baseline;
   }
 
   function updateTitle() {
-    const mark = dirty() ? h('span', { class: 'dirty', title: 'not saved' }, ' •') : null;
+    const mark = !savedOnce || changed() ? h('span', { class: 'dirty', title: 'not saved' }, ' •') : null;
     title.replaceChildren(...[existing ? 'Edit ' : 'New job', existing ? h('code', {}, existing) : null,
       job && job.version ? h('span', { class: 'muted version' }, ` v${job.version}`) : null, mark].filter(Boolean));
   }
@@ -345,7 +347,7 @@ export async function render(root, params, ctx) {
   document.addEventListener('keydown', onKey, true);
   cleanups.push(() => document.removeEventListener('keydown', onKey, true));
   const onUnload = (e) => {
-    if (dirty() && savedText !== null) {
+    if (changed()) {
       e.preventDefault();
       e.returnValue = '';
     }

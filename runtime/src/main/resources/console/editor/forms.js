@@ -126,11 +126,21 @@ function enumControl(id, name, s, value, required, set) {
     known ? null : h('option', { value: JSON.stringify(value), selected: true }, show(value)));
 }
 
+/** Anything else: text, or JSON when it reads as JSON; half-typed JSON is held back until it parses. */
 function jsonControl(id, name, value, set) {
-  const text = show(value);
+  const structured = value !== null && typeof value === 'object';
+  const text = structured ? JSON.stringify(value, null, 2) : show(value);
   const attrs = { id, 'data-test': `field-${name}`, value: text, spellcheck: 'false', placeholder: 'text or JSON',
-    oninput: (e) => set(parseLoose(e.target.value)) };
-  return text.length > 60 || text.includes('\n') ? h('textarea', { ...attrs, rows: 3 }) : h('input', { ...attrs, type: 'text' });
+    oninput: (e) => {
+      const raw = e.target.value;
+      const parsed = parseLoose(raw);
+      const unfinished = /^\s*[[{]/.test(raw) && typeof parsed === 'string';
+      e.target.classList.toggle('invalid', unfinished);
+      if (!unfinished) set(parsed);
+    } };
+  return structured || text.length > 60 || text.includes('\n')
+    ? h('textarea', { ...attrs, rows: Math.min(8, Math.max(3, text.split('\n').length)) })
+    : h('input', { ...attrs, type: 'text' });
 }
 
 /** An object of string values (variables, parameters, headers): rows of name and value. */
