@@ -474,6 +474,7 @@ public final class Caravan implements AutoCloseable {
                 }));
                 resources.push(Periodic.every("caravan-file-disposal", java.time.Duration.ofSeconds(15), disposal::sweep));
                 streams.register(camel, config.httpPort());
+                io.caravan.runtime.console.ConsoleServer.register(camel, config.httpPort());
                 ApiRoutes.startUnknown(camel);
                 workers.start();
                 resources.push(workers);
