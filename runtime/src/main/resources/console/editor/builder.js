@@ -345,7 +345,8 @@ export function createBuilder(opts) {
       for (let n = segs.length; n >= 0 && !target; n--) {
         target = el.querySelector(`[data-path="${CSS.escape(formatPath(segs.slice(0, n)))}"]`);
       }
-      const note = h('div', { class: 'field-error', 'data-test': 'validation-error', 'data-error-path': e.path, role: 'alert' }, e.message);
+      const note = h('div', { class: 'field-error', 'data-test': 'validation-error', 'data-error-path': e.path,
+        'data-source': e.source || null, title: e.source === 'server' ? 'found by the server' : 'found by the schema check' }, e.message);
       if (!target) { loose.push(note); continue; }
       target.classList.add('has-error');
       target.closest('.step-card')?.classList.add('has-error');

@@ -23,7 +23,7 @@ import { createBuilder } from './builder.js';
 import { renderFlow } from './flow.js';
 import { formatPath, locate, parsePath, parseWithPositions, pathAt } from './jsonpos.js';
 
-const NEW_JOB = { id: 'new-job', description: '', params: {}, steps: [] };
+const NEW_JOB = { id: 'new-job', params: {}, steps: [] };
 const TAB_KEY = 'caravan.editor.tab';
 
 /** Adds the editor's stylesheet once (the shell's index.html knows nothing of it). */
@@ -214,8 +214,14 @@ export async function render(root, params, ctx) {
   }));
 
   // --- problems --------------------------------------------------------------------------------
+  /** The server's problems and Monaco's, once each (both may report the same missing field). */
   function allErrors() {
-    return [...serverErrors, ...liveErrors];
+    const seen = new Set();
+    return [...serverErrors.map((e) => ({ ...e, source: 'server' })), ...liveErrors.map((e) => ({ ...e, source: 'schema' }))]
+      .filter((e) => {
+        const key = `${e.path}\u0000${e.message}`;
+        return !seen.has(key) && seen.add(key);
+      });
   }
 
   function showErrors() {
@@ -270,7 +276,9 @@ export async function render(root, params, ctx) {
     try {
       const res = await ctx.api.post('/jobs/validate', body);
       setServerErrors(res.errors || []);
-      ctx.toast(res.valid ? 'The job is valid.' : `${(res.errors || []).length} problem(s) found.`, res.valid ? 'success' : 'error');
+      const n = (res.errors || []).length;
+      ctx.toast(res.valid ? 'The server finds the job valid.' : `The server finds ${n} problem${n === 1 ? '' : 's'}.`,
+        res.valid ? 'success' : 'error');
     } catch (e) {
       refused(e);
     }

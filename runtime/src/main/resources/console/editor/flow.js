@@ -71,7 +71,7 @@ export function renderFlow(doc, onStep) {
     const loop = step.forEach !== undefined;
     const tolerant = step.continueOnError === true;
     const g = s('g', { class: ['flow-step', conditional ? 'conditional' : '', tolerant ? 'tolerant' : ''].join(' ').trim(),
-      'data-test': 'flow-step', 'data-index': i, tabindex: 0, role: 'button', 'aria-label': `step ${i + 1}: ${step.id || ''} (${step.type || ''})` },
+      'data-test': 'flow-step', 'data-index': i, tabindex: onStep ? 0 : null, role: onStep ? 'button' : null, 'aria-label': `step ${i + 1}: ${step.id || ''} (${step.type || ''})` },
     s('title', {}, [`${step.id || ''} (${step.type || ''})`, conditional ? `when ${step.when}` : '',
       loop ? `for each ${typeof step.forEach === 'string' ? step.forEach : JSON.stringify(step.forEach)}` : '',
       tolerant ? 'continues on error' : ''].filter(Boolean).join('\n')),

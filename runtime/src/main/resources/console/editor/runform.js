@@ -6,6 +6,7 @@
 import { h, problemView } from '../ui.js';
 import { ensureCss } from './editor.js';
 import { parsePath } from './jsonpos.js';
+import { renderFlow } from './flow.js';
 
 const INPUT_TYPES = { date: 'date', 'date-time': 'datetime-local', email: 'email', uri: 'url' };
 
@@ -35,7 +36,8 @@ export async function render(root, params, ctx) {
 
   const rows = Object.entries(declared).map(([name, spec]) => {
     const fieldId = `run-${name}`;
-    const required = spec.required === true && spec.default === undefined;
+    // a required param is marked and may not be left empty, even where its default fills it in
+    const required = spec.required === true;
     let control;
     if (Array.isArray(spec.enum)) {
       control = h('select', { id: fieldId, 'data-test': `run-param-${name}`, required },
@@ -81,7 +83,8 @@ export async function render(root, params, ctx) {
       h('div', { class: 'actions' }, h('a', { class: 'button', href: `#/jobs/${encodeURIComponent(id)}/edit` }, 'Edit job'))),
     job.definition && job.definition.description ? h('p', { class: 'muted' }, job.definition.description) : null,
     job.enabled === false ? h('p', { class: 'warning' }, 'This job is disabled: a run is refused until it is enabled.') : null,
-    form));
+    h('div', { class: 'run-grid' }, form,
+      h('div', { class: 'run-flow' }, h('h3', {}, 'What runs'), renderFlow(job.definition || {}, null)))));
   (form.querySelector('input, select, textarea') || submit).focus();
 
   /** Each field's value by its declared type; problems collected per field. */
@@ -90,7 +93,7 @@ export async function render(root, params, ctx) {
     const problems = {};
     for (const [name, { control, spec }] of Object.entries(inputs)) {
       const raw = control.value;
-      const required = spec.required === true && spec.default === undefined;
+      const required = spec.required === true;
       if (raw === '') {
         if (required) problems[name] = 'is required';
         continue;

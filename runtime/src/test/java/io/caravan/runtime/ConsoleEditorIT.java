@@ -1,0 +1,230 @@
+package io.caravan.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.caravan.runtime.console.Browser;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
+
+/**
+ * The console's job editor in a real browser against a real node: a job built in the visual
+ * builder (a param, a set step and a log step), its problems shown where they are and fixed,
+ * saved, run through the params form to SUCCESS, edited and saved again, the two versions
+ * diffed; and the JSON and the builder editing one document.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ConsoleEditorIT {
+
+    private TestNode node;
+    private Browser browser;
+
+    @BeforeAll
+    void start() throws Exception {
+        Browser.assumeInstalled();
+        node = TestNode.start(2);
+        browser = Browser.open(node.base());
+        browser.login(TestNode.TOKEN);
+    }
+
+    @AfterAll
+    void stop() {
+        if (browser != null) {
+            browser.close();
+        }
+        if (node != null) {
+            node.close();
+        }
+    }
+
+    @AfterEach
+    void nothingFailedInThePage() {
+        if (browser != null) {
+            assertThat(browser.severe()).as("SEVERE entries of the browser's console").isEmpty();
+        }
+    }
+
+    @Test
+    void aJobBuiltInTheBuilderIsSavedRunEditedAndDiffed() throws Exception {
+        openNewJob();
+
+        // an id the schema refuses is marked on its field as it is typed, and cleared when fixed
+        browser.type("job-id", "Greeter Job");
+        waitShown("[data-path='$.id'] [data-test='validation-error']");
+        browser.type("job-id", "greeter");
+        waitNone("[data-path='$.id'] [data-test='validation-error']");
+
+        press("param-add");
+        browser.type("param-name", "name");
+        browser.type("param-default", "world");
+        press("param-required");
+
+        press("builder-add-step");
+        press("step-kind-set");
+        WebElement set = card(0);
+        set.findElement(Browser.test("kv-add")).click();
+        set.findElement(Browser.test("kv-key")).sendKeys("greeting");
+        set.findElement(Browser.test("kv-value")).sendKeys("Hello, {{ params.name }}!");
+
+        press("builder-add-step");
+        press("step-kind-log");
+        // the log step has no message yet: the schema check marks its card at once, and the
+        // server's check (Validate) puts its problem on the field itself
+        waitShown("[data-test='step-card'][data-index='1'] [data-test='validation-error']");
+        browser.click("validate");
+        WebElement missing = waitShown("[data-path='$.steps[1].message'] [data-test='validation-error'][data-source='server']");
+        assertThat(missing.getText()).contains("required");
+        browser.screenshot("editor-validation");
+
+        card(1).findElement(Browser.test("field-message")).sendKeys("{{ variables.greeting }}");
+        browser.waitForText("validation-status", "No problems");
+        assertThat(visible("[data-test='validation-error']")).isEmpty();
+        browser.screenshot("editor-builder");
+
+        // the builder wrote the JSON: Monaco's text is the document the builder shows
+        JsonNode text = TestNode.JSON.readTree((String) browser.script(
+                "return monaco.editor.getModels().find(m => m.uri.toString().includes('caravan/jobs/')).getValue()"));
+        assertThat(text.path("id").asText()).isEqualTo("greeter");
+        assertThat(text.at("/steps/0/variables/greeting").asText()).isEqualTo("Hello, {{ params.name }}!");
+
+        browser.click("tab-flow");
+        browser.until(d -> browser.all("flow-step").size() == 2);
+        browser.screenshot("editor-flow");
+        browser.click("tab-builder");
+
+        browser.click("save");
+        browser.until(d -> d.getCurrentUrl().endsWith("#/jobs/greeter/edit"));
+        browser.waitForText("editor-title", "v1");
+        JsonNode saved = TestNode.expect(node.call("GET", "/api/v1/jobs/greeter", null), 200).path("definition");
+        assertThat(saved.at("/params/name/default").asText()).isEqualTo("world");
+        assertThat(saved.at("/params/name/required").asBoolean()).isTrue();
+        assertThat(saved.at("/steps/1/type").asText()).isEqualTo("log");
+        assertThat(saved.at("/steps/1/message").asText()).isEqualTo("{{ variables.greeting }}");
+
+        // run it with the params form: the default is there, a value replaces it
+        browser.click("editor-run");
+        WebElement param = browser.waitFor("run-param-name");
+        assertThat(browser.driver().findElement(By.cssSelector("label[for='run-name']")).getText()).contains("*");
+        assertThat(param.getAttribute("value")).isEqualTo("world");
+        browser.type("run-param-name", "Caravan");
+        browser.screenshot("run-form");
+        browser.click("run-submit");
+        browser.until(d -> d.getCurrentUrl().contains("#/executions/"));
+        String execution = browser.driver().getCurrentUrl().replaceAll(".*#/executions/", "");
+        browser.waitForText("execution-status", "SUCCESS");
+        browser.waitFor("timeline-bar");
+        browser.waitFor("context-view");
+        JsonNode context = TestNode.expect(node.call("GET", "/api/v1/executions/" + execution + "/context", null), 200);
+        assertThat(context.toString()).contains("Hello, Caravan!");
+
+        // edit again, with a change message, saved with Ctrl+S from the field
+        browser.go("#/jobs/greeter/edit");
+        browser.waitForText("editor-title", "v1");
+        WebElement message = card(1).findElement(Browser.test("field-message"));
+        message.sendKeys(" Again.");
+        browser.type("save-message", "louder");
+        new Actions(browser.driver()).keyDown(Keys.CONTROL).sendKeys("s").keyUp(Keys.CONTROL).perform();
+        browser.waitForText("editor-title", "v2");
+        JsonNode versions = TestNode.expect(node.call("GET", "/api/v1/jobs/greeter/versions", null), 200);
+        assertThat(versions.toString()).contains("louder");
+
+        browser.go("#/jobs/greeter/versions");
+        browser.waitForText("versions-diff", "Again.");
+    }
+
+    @Test
+    void theJsonAndTheBuilderEditOneDocument() throws Exception {
+        openNewJob();
+        // text typed (here: pasted) into Monaco reaches the builder and the flow view
+        browser.script("monaco.editor.getModels().find(m => m.uri.toString().includes('caravan/jobs/')).setValue(arguments[0])", """
+                {"id": "twice", "steps": [
+                  {"id": "first", "type": "log", "message": "one", "when": "{{ true }}"},
+                  {"id": "second", "type": "log", "message": "{{ item }}", "forEach": ["a", "b"], "continueOnError": true}
+                ]}""");
+        browser.until(d -> titles().equals(List.of("first", "second")));
+
+        // reorder with the keyboard buttons: the JSON follows
+        card(0).findElement(Browser.test("step-down")).click();
+        browser.until(d -> titles().equals(List.of("second", "first")));
+        assertThat(monacoJson().at("/steps/0/id").asText()).isEqualTo("second");
+
+        card(0).findElement(Browser.test("step-duplicate")).click();
+        browser.until(d -> titles().equals(List.of("second", "second_copy", "first")));
+        card(1).findElement(Browser.test("step-delete")).click();
+        browser.until(d -> titles().equals(List.of("second", "first")));
+        assertThat(monacoJson().path("steps").size()).isEqualTo(2);
+
+        // and by dragging a card's handle above the first card (folded, both are in view)
+        card(0).findElement(Browser.test("step-toggle")).click();
+        card(1).findElement(Browser.test("step-toggle")).click();
+        WebElement handle = card(1).findElement(By.cssSelector(".drag-handle"));
+        WebElement first = card(0);
+        browser.script("arguments[0].scrollIntoView({block: 'center'})", first);
+        new Actions(browser.driver()).clickAndHold(handle).pause(Duration.ofMillis(100))
+                .moveByOffset(0, -10).pause(Duration.ofMillis(100))
+                .moveToElement(first, 0, -first.getSize().getHeight() / 2 + 4).pause(Duration.ofMillis(200))
+                .moveByOffset(0, -2).pause(Duration.ofMillis(200)).release().perform();
+        browser.until(d -> titles().equals(List.of("first", "second")));
+        assertThat(monacoJson().at("/steps/0/id").asText()).isEqualTo("first");
+
+        // the flow view marks the loop, the condition and the step allowed to fail
+        browser.click("tab-flow");
+        browser.until(d -> browser.all("flow-step").size() == 2);
+        assertThat(browser.all("flow-step").get(0).getAttribute("class")).contains("conditional");
+        WebElement loop = browser.all("flow-step").get(1);
+        assertThat(loop.getAttribute("class")).contains("tolerant");
+        assertThat(loop.getText()).contains("for each", "continues on error");
+        browser.click("tab-builder");
+    }
+
+    /** Clicks a control of the builder once it is scrolled to the middle of its pane (not clipped at an edge). */
+    private void press(String hook) {
+        WebElement control = browser.waitFor(hook);
+        browser.script("arguments[0].scrollIntoView({block: 'center'})", control);
+        browser.click(hook);
+    }
+
+    /** A fresh editor: through another page, since the same hash again would not reload it. */
+    private void openNewJob() {
+        browser.go("#/jobs");
+        browser.waitFor("new-job");
+        browser.go("#/jobs/new");
+        browser.waitFor("editor-monaco");
+        browser.click("tab-builder"); // the editor opens on the view last chosen
+        browser.waitFor("job-id");
+    }
+
+    private JsonNode monacoJson() throws Exception {
+        return TestNode.JSON.readTree((String) browser.script(
+                "return monaco.editor.getModels().find(m => m.uri.toString().includes('caravan/jobs/')).getValue()"));
+    }
+
+    private List<String> titles() {
+        return browser.all("step-title").stream().map(WebElement::getText).toList();
+    }
+
+    private WebElement card(int index) {
+        return waitShown("[data-test='step-card'][data-index='" + index + "']");
+    }
+
+    private WebElement waitShown(String css) {
+        return browser.until(d -> d.findElements(By.cssSelector(css)).stream().filter(WebElement::isDisplayed).findFirst().orElse(null));
+    }
+
+    private void waitNone(String css) {
+        browser.until(d -> visible(css).isEmpty());
+    }
+
+    private List<WebElement> visible(String css) {
+        return browser.driver().findElements(By.cssSelector(css)).stream().filter(WebElement::isDisplayed).toList();
+    }
+}
