@@ -66,10 +66,18 @@ class ConsoleServerIT {
         assertThat(get("/index.html").statusCode()).isEqualTo(200);
 
         // a second load asks whether it changed, and is told it has not
-        String modified = get("/app.js").headers().firstValue("Last-Modified").orElseThrow();
+        String etag = get("/app.js").headers().firstValue("ETag").orElseThrow();
         HttpResponse<String> again = http.send(HttpRequest.newBuilder(URI.create(node.base() + "/app.js"))
-                .header("If-Modified-Since", modified).build(), HttpResponse.BodyHandlers.ofString());
+                .header("If-None-Match", etag).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(again.statusCode()).isEqualTo(304);
+        assertThat(again.body()).isEmpty();
+        HttpResponse<String> stale = http.send(HttpRequest.newBuilder(URI.create(node.base() + "/app.js"))
+                .header("If-None-Match", "\"0-0\"").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(stale.statusCode()).isEqualTo(200);
+        HttpResponse<Void> head = http.send(HttpRequest.newBuilder(URI.create(node.base() + "/"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.headers().firstValueAsLong("Content-Length").orElseThrow()).isEqualTo(page.body().length());
     }
 
     @Test
@@ -79,9 +87,16 @@ class ConsoleServerIT {
         assertThat(loader.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t)
                 .matches("(application|text)/javascript.*"));
         assertThat(loader.headers().firstValue("Cache-Control")).hasValue("public, max-age=31536000, immutable");
+        assertThat(loader.body()).hasSize(30051);
+        long started = System.nanoTime();
+        assertThat(get("/webjars/monaco-editor/0.52.2/min/vs/editor/editor.main.js").statusCode()).isEqualTo(200);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("a file out of Monaco's 20 MB jar").isLessThan(Duration.ofSeconds(2));
         assertThat(get("/webjars/sortablejs/1.15.6/Sortable.min.js").statusCode()).isEqualTo(200);
         assertThat(get("/webjars/monaco-editor/0.52.2/min/vs/nothing.js").statusCode()).isEqualTo(404);
-        assertThat(get("/webjars/monaco-editor/0.52.2/min/vs/").statusCode()).as("no listings").isIn(403, 404);
+        assertThat(get("/webjars/monaco-editor/0.52.2/min/vs/").statusCode()).as("no listings").isEqualTo(404);
+        assertThat(get("/webjars/monaco-editor/0.52.2/min/vs/editor").statusCode()).as("no listings").isEqualTo(404);
+        assertThat(get("/webjars/../../io/caravan/runtime/Caravan.class").statusCode()).isEqualTo(404);
+        assertThat(get("/webjars/%2e%2e/%2e%2e/io/caravan/runtime/Caravan.class").statusCode()).isEqualTo(404);
     }
 
     @Test
