@@ -19,7 +19,7 @@
 
 import { h, problemView, debounce } from '../ui.js';
 import { loadMonaco } from './monaco.js';
-import { createBuilder } from './builder.js';
+import { createBuilder, kinds } from './builder.js';
 import { renderFlow } from './flow.js';
 import { formatPath, locate, parsePath, parseWithPositions, pathAt } from './jsonpos.js';
 
@@ -45,6 +45,33 @@ export function jobSchema(api) {
 }
 
 const pretty = (value) => JSON.stringify(value, null, 2);
+
+/**
+ * The schema as Monaco gets it: with a snippet per step and trigger kind (Monaco's JSON service
+ * reads defaultSnippets), so that completion inside "steps": [ … ] offers a whole step of a kind
+ * with its required fields, as the builder's menu does.
+ */
+function withSnippets(schema) {
+  const out = structuredClone(schema);
+  const defs = out.$defs || {};
+  const blank = (p) => (p.type === 'object' ? {} : p.type === 'array' ? [] : p.type === 'boolean' ? false
+    : p.type === 'integer' || p.type === 'number' ? 0 : '');
+  for (const what of ['step', 'trigger']) {
+    if (!defs[what]) continue;
+    defs[what].defaultSnippets = kinds(out, what).map(({ name, schema: kind }) => {
+      const body = what === 'step' ? { id: `\${1:${name.replace(/\W/g, '_')}_1}`, type: name } : { type: name };
+      let n = what === 'step' ? 2 : 1;
+      for (const req of kind.required || []) {
+        if (req in body) continue;
+        const prop = (kind.properties || {})[req] || {};
+        const empty = blank(prop);
+        body[req] = typeof empty === 'string' ? `\$${n++}` : empty;
+      }
+      return { label: `${what}: ${name}`, description: kind.description || '', body };
+    });
+  }
+  return out;
+}
 
 export async function render(root, params, ctx) {
   ensureCss();
@@ -130,7 +157,7 @@ export async function render(root, params, ctx) {
   json.setDiagnosticsOptions({
     ...json.diagnosticsOptions, validate: true, allowComments: false, trailingCommas: 'error', enableSchemaRequest: false,
     schemaValidation: 'error',
-    schemas: [...others, { uri: schemaUri, fileMatch: ['inmemory://caravan/jobs/*.json'], schema }],
+    schemas: [...others, { uri: schemaUri, fileMatch: ['inmemory://caravan/jobs/*.json'], schema: withSnippets(schema) }],
   });
   const editor = monaco.editor.create(code, {
     model, automaticLayout: true, minimap: { enabled: false }, fontSize: 13, tabSize: 2, scrollBeyondLastLine: false,
