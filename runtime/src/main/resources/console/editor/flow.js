@@ -40,7 +40,7 @@ export function renderFlow(doc, onStep) {
   const parts = [];
 
   // the triggers: pills in rows, all leading into the first step
-  const pillW = (t) => Math.min(240, 18 + clip(t.label, 34).length * 7);
+  const pillW = (t) => Math.min(320, 18 + clip(t.label, 44).length * 7);
   let rowX = 0;
   let rowY = 14;
   const rows = [[]];
@@ -57,7 +57,7 @@ export function renderFlow(doc, onStep) {
       parts.push(s('g', { class: `flow-trigger kind-${t.type}`, 'data-test': 'flow-trigger' },
         s('title', {}, t.label),
         s('rect', { x, y: rowY, width: w, height: PILL_H, rx: PILL_H / 2 }),
-        s('text', { x: x + w / 2, y: rowY + 17, 'text-anchor': 'middle' }, clip(t.label, 34))));
+        s('text', { x: x + w / 2, y: rowY + 17, 'text-anchor': 'middle' }, clip(t.label, 44))));
       x += w + 10;
     }
     rowY += PILL_H + 8;

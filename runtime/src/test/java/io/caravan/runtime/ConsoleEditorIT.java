@@ -63,6 +63,7 @@ class ConsoleEditorIT {
         browser.type("job-id", "greeter");
         waitNone("[data-path='$.id'] [data-test='validation-error']");
 
+        browser.type("job-description", "Greets whoever is named");
         press("param-add");
         browser.type("param-name", "name");
         browser.type("param-default", "world");
@@ -88,6 +89,7 @@ class ConsoleEditorIT {
         card(1).findElement(Browser.test("field-message")).sendKeys("{{ variables.greeting }}");
         browser.waitForText("validation-status", "No problems");
         assertThat(visible("[data-test='validation-error']")).isEmpty();
+        hideToasts();
         browser.screenshot("editor-builder");
 
         // the builder wrote the JSON: Monaco's text is the document the builder shows
@@ -116,13 +118,15 @@ class ConsoleEditorIT {
         assertThat(browser.driver().findElement(By.cssSelector("label[for='run-name']")).getText()).contains("*");
         assertThat(param.getAttribute("value")).isEqualTo("world");
         browser.type("run-param-name", "Caravan");
+        hideToasts();
         browser.screenshot("run-form");
         browser.click("run-submit");
         browser.until(d -> d.getCurrentUrl().contains("#/executions/"));
         String execution = browser.driver().getCurrentUrl().replaceAll(".*#/executions/", "");
         browser.waitForText("execution-status", "SUCCESS");
         browser.waitFor("timeline-bar");
-        browser.waitFor("context-view");
+        browser.click("tab-context");
+        browser.waitForText("context-view", "Hello, Caravan!");
         JsonNode context = TestNode.expect(node.call("GET", "/api/v1/executions/" + execution + "/context", null), 200);
         assertThat(context.toString()).contains("Hello, Caravan!");
 
@@ -146,9 +150,14 @@ class ConsoleEditorIT {
         openNewJob();
         // text typed (here: pasted) into Monaco reaches the builder and the flow view
         browser.script("monaco.editor.getModels().find(m => m.uri.toString().includes('caravan/jobs/')).setValue(arguments[0])", """
-                {"id": "twice", "steps": [
-                  {"id": "first", "type": "log", "message": "one", "when": "{{ true }}"},
-                  {"id": "second", "type": "log", "message": "{{ item }}", "forEach": ["a", "b"], "continueOnError": true}
+                {"id": "nightly-orders", "description": "Counts yesterday's orders, then says so per region",
+                 "tags": ["nightly"],
+                 "params": {"day": {"type": "string", "format": "date", "required": true}},
+                 "triggers": [{"type": "schedule", "cron": "0 0 6 * * ?", "timezone": "Europe/Berlin",
+                               "params": {"day": "{{ date(trigger.scheduled_at, 'yyyy-MM-dd', -1) }}"}}],
+                 "steps": [
+                  {"id": "first", "type": "log", "message": "orders of {{ params.day }}", "when": "{{ params.day != '' }}"},
+                  {"id": "second", "type": "log", "message": "{{ item }}", "forEach": ["north", "south"], "continueOnError": true}
                 ]}""");
         browser.until(d -> titles().equals(List.of("first", "second")));
 
@@ -179,11 +188,18 @@ class ConsoleEditorIT {
         // the flow view marks the loop, the condition and the step allowed to fail
         browser.click("tab-flow");
         browser.until(d -> browser.all("flow-step").size() == 2);
+        assertThat(browser.all("flow-trigger")).extracting(WebElement::getText).contains("schedule 0 0 6 * * ? (Europe/Berlin)");
+        browser.screenshot("editor-flow-marks");
         assertThat(browser.all("flow-step").get(0).getAttribute("class")).contains("conditional");
         WebElement loop = browser.all("flow-step").get(1);
         assertThat(loop.getAttribute("class")).contains("tolerant");
         assertThat(loop.getText()).contains("for each", "continues on error");
         browser.click("tab-builder");
+    }
+
+    /** Removes the passing notes in the corner, which would cover part of a screenshot. */
+    private void hideToasts() {
+        browser.script("document.querySelectorAll('.toast').forEach(t => t.remove())");
     }
 
     /** Clicks a control of the builder once it is scrolled to the middle of its pane (not clipped at an edge). */
