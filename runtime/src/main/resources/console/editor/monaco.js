@@ -49,8 +49,22 @@ export function isDark() {
   return window.matchMedia && window.matchMedia('(prefers-color-scheme: dark)').matches;
 }
 
+/** Monaco's own light or dark theme on the console's panel colour, so the editor sits in its card. */
+function applyTheme(monaco) {
+  const dark = isDark();
+  const panel = getComputedStyle(document.documentElement).getPropertyValue('--panel').trim();
+  if (!/^#[0-9a-fA-F]{6}$/.test(panel)) {
+    monaco.editor.setTheme(dark ? 'vs-dark' : 'vs');
+    return;
+  }
+  const name = dark ? 'caravan-dark' : 'caravan-light';
+  monaco.editor.defineTheme(name, { base: dark ? 'vs-dark' : 'vs', inherit: true, rules: [],
+    colors: { 'editor.background': panel, 'editorGutter.background': panel } });
+  monaco.editor.setTheme(name);
+}
+
 function followTheme(monaco) {
-  const apply = () => monaco.editor.setTheme(isDark() ? 'vs-dark' : 'vs');
+  const apply = () => applyTheme(monaco);
   apply();
   new MutationObserver(apply).observe(document.documentElement,
     { attributes: true, attributeFilter: ['data-theme', 'data-color-scheme', 'class'] });

@@ -195,6 +195,14 @@ class ConsoleEditorIT {
         assertThat(loop.getAttribute("class")).contains("tolerant");
         assertThat(loop.getText()).contains("for each", "continues on error");
         browser.click("tab-builder");
+
+        // the console's dark theme darkens Monaco too
+        browser.click("theme-toggle");
+        browser.until(d -> "dark".equals(browser.theme())
+                && Boolean.TRUE.equals(browser.script("return document.querySelector('.monaco-editor').classList.contains('vs-dark')")));
+        browser.screenshot("editor-dark");
+        browser.click("theme-toggle");
+        browser.until(d -> Boolean.FALSE.equals(browser.script("return document.querySelector('.monaco-editor').classList.contains('vs-dark')")));
     }
 
     /** Removes the passing notes in the corner, which would cover part of a screenshot. */
