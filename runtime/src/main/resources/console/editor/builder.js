@@ -301,7 +301,17 @@ export function createBuilder(opts) {
         title: k.schema.description || '', onclick: () => { menu.hidden = true; add(k.name); } },
         h('strong', {}, k.name), h('span', { class: 'muted' }, k.schema.description || ''))));
     menu.addEventListener('keydown', (e) => {
-      if (e.key === 'Escape') { menu.hidden = true; toggle.focus(); }
+      const items = [...menu.querySelectorAll('button')];
+      const at = items.indexOf(document.activeElement);
+      // the list is two columns: left and right step by one, up and down by a row
+      const step = { ArrowRight: 1, ArrowLeft: -1, ArrowDown: 2, ArrowUp: -2 }[e.key];
+      if (e.key === 'Escape') {
+        menu.hidden = true;
+        toggle.focus();
+      } else if (step && at >= 0) {
+        e.preventDefault();
+        items[Math.min(items.length - 1, Math.max(0, at + step))].focus();
+      }
     });
     const toggle = h('button', { type: 'button', class: 'add-kind', 'data-test': what === 'step' ? 'builder-add-step' : 'builder-add-trigger',
       'aria-haspopup': 'menu', onclick: () => {

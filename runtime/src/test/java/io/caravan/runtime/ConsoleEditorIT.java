@@ -101,7 +101,12 @@ class ConsoleEditorIT {
         browser.click("tab-flow");
         browser.until(d -> browser.all("flow-step").size() == 2);
         browser.screenshot("editor-flow");
-        browser.click("tab-builder");
+        // a step chosen in the flow is shown in the builder, and the JSON's cursor goes to it
+        browser.all("flow-step").get(1).click();
+        browser.waitFor("job-id");
+        Object next = browser.script("const e = monaco.editor.getEditors()[0];"
+                + " return e.getModel().getLineContent(e.getPosition().lineNumber + 1)");
+        assertThat(String.valueOf(next)).contains("\"id\": \"log_1\"");
 
         browser.click("save");
         browser.until(d -> d.getCurrentUrl().endsWith("#/jobs/greeter/edit"));
