@@ -28,6 +28,18 @@ function copyIcon() {
   return svg;
 }
 
+const HEADINGS = ['id', 'name', 'description', 'category', 'tags'];
+
+/** Puts the job's heading fields first, in their usual order, the rest as they were (in place). */
+function headFirst(doc) {
+  const entries = Object.entries(doc);
+  const rank = (k) => (HEADINGS.includes(k) ? HEADINGS.indexOf(k) : HEADINGS.length);
+  const sorted = entries.map((e, i) => [e, i]).sort((a, b) => rank(a[0][0]) - rank(b[0][0]) || a[1] - b[1]).map(([e]) => e);
+  if (sorted.every(([k], i) => k === entries[i][0])) return;
+  entries.forEach(([k]) => delete doc[k]);
+  sorted.forEach(([k, v]) => { doc[k] = v; });
+}
+
 /** The kinds the schema knows, from the type enum of a $defs entry ('step' or 'trigger'), with each one's schema. */
 export function kinds(schema, what) {
   const defs = schema.$defs || schema.definitions || {};
@@ -88,9 +100,11 @@ export function createBuilder(opts) {
           const list = e.target.value.split(',').map((t) => t.trim()).filter(Boolean);
           if (list.length) d.tags = list;
           else delete d.tags;
-          commit(['tags']);
+          headed(['tags']);
         } }));
-    const own = fields(schema, top, d, { path: [], emit: commit, only: ['id', 'name', 'description', 'category'] });
+    // a field given for the first time goes with the job's other headings, not after its steps
+    const headed = (path) => { headFirst(d); commit(path); };
+    const own = fields(schema, top, d, { path: [], emit: headed, only: ['id', 'name', 'description', 'category'] });
     own.forEach((f) => {
       const control = f.querySelector('input, textarea, select');
       if (control) control.dataset.test = `job-${f.dataset.path.slice(2)}`;
