@@ -59,7 +59,7 @@ function paramSchema(schema) {
 
 /**
  * Creates the builder. opts: schema, doc() (the current document), commit(path) after an edit in
- * place, changed() after a structural change (the builder has redrawn itself), focusStep(index).
+ * place, changed() after a structural change (the builder has redrawn itself), lockedId (a saved job: its id is shown, not edited).
  */
 export function createBuilder(opts) {
   const { schema } = opts;
@@ -108,6 +108,11 @@ export function createBuilder(opts) {
     own.forEach((f) => {
       const control = f.querySelector('input, textarea, select');
       if (control) control.dataset.test = `job-${f.dataset.path.slice(2)}`;
+      // a saved job keeps its id (its versions, runs and routes are under it)
+      if (control && opts.lockedId && f.dataset.path === '$.id') {
+        control.readOnly = true;
+        control.title = 'A saved job keeps its id.';
+      }
     });
     return h('section', { class: 'b-section' }, h('h3', {}, 'Job'), h('div', { class: 'b-grid' }, own, tags));
   }
@@ -273,7 +278,6 @@ export function createBuilder(opts) {
           structural();
         })),
       h('div', { class: 'card-body' }, body));
-    card.addEventListener('focusin', () => opts.focusStep && opts.focusStep(i));
     flagsOf(card, step);
     return card;
   }

@@ -130,7 +130,7 @@ export async function render(root, params, ctx) {
     doc: () => doc,
     commit: () => fromBuilder(),
     changed: () => fromBuilder(),
-    focusStep: () => {},
+    lockedId: Boolean(existing),
   });
   const builderBox = h('div', { class: 'builder-box' }, builder.el);
   root.append(h('div', { class: 'editor-page', 'data-test': 'editor-page' },
