@@ -59,7 +59,8 @@ function paramSchema(schema) {
 
 /**
  * Creates the builder. opts: schema, doc() (the current document), commit(path) after an edit in
- * place, changed() after a structural change (the builder has redrawn itself), lockedId (a saved job: its id is shown, not edited).
+ * place, changed() after a structural change (the builder has redrawn itself), lockedId (a saved
+ * job: its id is shown, not edited).
  */
 export function createBuilder(opts) {
   const { schema } = opts;
