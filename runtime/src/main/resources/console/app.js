@@ -116,7 +116,7 @@ function logout() {
 }
 
 onUnauthorized((error) => {
-  if (token.get()) {
+  if (token.get() && main) { // on the login screen the form says it itself
     token.clear();
     showLogin(`Signed out: ${error.message}`);
   }
@@ -191,7 +191,7 @@ function context() {
 async function loadSettings() {
   if (settings === undefined) {
     try {
-      settings = await api.get('/settings');
+      settings = await api.get('/console/settings');
     } catch (e) {
       settings = {};
     }

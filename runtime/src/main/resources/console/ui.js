@@ -179,3 +179,8 @@ export function debounce(fn, wait = 250) {
     timer = setTimeout(() => fn(...args), wait);
   };
 }
+
+/** An execution id as people read it: its last 8 characters (the first ones are the time it was made, alike for a burst). */
+export function shortId(id) {
+  return id ? String(id).slice(-8) : '—';
+}

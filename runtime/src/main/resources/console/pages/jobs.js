@@ -86,7 +86,7 @@ export async function render(root, params, ctx) {
       rate.title = `${s.runs} run(s) since ${fmtTime(s.since)}`;
     }, () => replace(rate, '—'));
     const last = job.last_execution;
-    return h('tr', { 'data-test': 'job-row', 'data-job': job.id },
+    return h('tr', { 'data-test': 'job-row', 'data-job': job.id, class: job.enabled ? null : 'disabled' },
       h('td', {}, toggle(job)),
       h('td', {}, h('a', { href: `#/jobs/${encodeURIComponent(job.id)}`, 'data-test': 'job-link' }, h('strong', {}, job.name || job.id)),
         job.name && job.name !== job.id ? h('div', { class: 'muted small mono' }, job.id) : null,

@@ -419,7 +419,8 @@ public final class Caravan implements AutoCloseable {
                         new io.caravan.runtime.access.AuditApi(audit, json),
                         new io.caravan.runtime.nodes.ExecutorStatus(db, config.nodeId(), config.workers(),
                                 workers::busy, json),
-                        new io.caravan.runtime.metrics.StatsApi(jobs, new io.caravan.runtime.metrics.JobStats(db.jdbc()), json)),
+                        new io.caravan.runtime.metrics.StatsApi(jobs, new io.caravan.runtime.metrics.JobStats(db.jdbc()), json),
+                        new io.caravan.runtime.console.ConsoleSettings(config.hawtioUrl(), json)),
                         tokens, audit, json, () -> ready));
                 camel.addRoutes(new io.caravan.runtime.health.HealthRoutes(readiness(), () -> stopping, json));
             } catch (Exception e) {

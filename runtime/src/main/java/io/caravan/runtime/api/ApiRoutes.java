@@ -31,7 +31,7 @@ public final class ApiRoutes extends RouteBuilder {
             io.caravan.runtime.connections.ConnectionsApi connections, io.caravan.runtime.jobs.VersionsApi versions,
             io.caravan.runtime.bundles.BundlesApi bundles, io.caravan.runtime.jobs.CatalogueApi catalogue,
             TokensApi tokens, AuditApi audit, io.caravan.runtime.nodes.ExecutorStatus executor,
-            io.caravan.runtime.metrics.StatsApi stats) {
+            io.caravan.runtime.metrics.StatsApi stats, io.caravan.runtime.console.ConsoleSettings console) {
     }
 
     private final Handlers handlers;
@@ -44,6 +44,7 @@ public final class ApiRoutes extends RouteBuilder {
     private final AuditApi auditApi;
     private final io.caravan.runtime.nodes.ExecutorStatus executor;
     private final io.caravan.runtime.metrics.StatsApi stats;
+    private final io.caravan.runtime.console.ConsoleSettings console;
     private final Tokens tokens;
     private final AuditLog audit;
     private final ObjectMapper json;
@@ -60,6 +61,7 @@ public final class ApiRoutes extends RouteBuilder {
         this.auditApi = features.audit();
         this.executor = features.executor();
         this.stats = features.stats();
+        this.console = features.console();
         this.tokens = tokens;
         this.audit = audit;
         this.json = json;
@@ -126,7 +128,8 @@ public final class ApiRoutes extends RouteBuilder {
                 .get("/tokens").to("direct:api.tokens.list")
                 .get("/tokens/{id}").to("direct:api.tokens.get")
                 .delete("/tokens/{id}").to("direct:api.tokens.revoke")
-                .get("/audit").to("direct:api.audit.list");
+                .get("/audit").to("direct:api.audit.list")
+                .get("/console/settings").to("direct:api.console.settings");
 
         handle("api.jobs.validate", Access.VIEW, handlers::validate);
         handle("api.jobs.create", Access.EDIT, handlers::createJob);
@@ -174,6 +177,7 @@ public final class ApiRoutes extends RouteBuilder {
         handle("api.tokens.get", Access.ADMINISTER_ANY, tokensApi::get);
         handle("api.tokens.revoke", Access.ADMINISTER_ANY, tokensApi::revoke);
         handle("api.audit.list", Access.ADMINISTER_ANY, auditApi::list);
+        handle("api.console.settings", Access.VIEW_ANY, console::get);
 
         // a path under /api that no endpoint has: problem+json like every other refusal, not the
         // server's HTML page. Vert.x matches routes in the order they were added, so this one is

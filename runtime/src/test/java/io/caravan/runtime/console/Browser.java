@@ -45,6 +45,7 @@ public final class Browser implements AutoCloseable {
     private final ChromeDriver driver;
     private final ChromeDriverService service;
     private final Path profile;
+    private final Path downloads;
     private final String base;
     private final List<String> severe = new ArrayList<>();
 
@@ -52,6 +53,7 @@ public final class Browser implements AutoCloseable {
         this.driver = driver;
         this.service = service;
         this.profile = profile;
+        this.downloads = profile.resolve("downloads");
         this.base = base;
     }
 
@@ -75,6 +77,8 @@ public final class Browser implements AutoCloseable {
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--window-size=1280,800", "--user-data-dir=" + profile);
+        options.setExperimentalOption("prefs", java.util.Map.of("download.default_directory", profile.resolve("downloads").toString(),
+                "download.prompt_for_download", false));
         LoggingPreferences logging = new LoggingPreferences();
         logging.enable(LogType.BROWSER, Level.ALL);
         options.setCapability("goog:loggingPrefs", logging);
@@ -100,6 +104,11 @@ public final class Browser implements AutoCloseable {
         org.openqa.selenium.Dimension outer = driver.manage().window().getSize();
         driver.manage().window().setSize(new org.openqa.selenium.Dimension(width + outer.getWidth() - inner.get(0).intValue(),
                 height + outer.getHeight() - inner.get(1).intValue()));
+    }
+
+    /** Where what the page downloads is saved. */
+    public Path downloads() {
+        return downloads;
     }
 
     /** The driver, for what these helpers do not cover. */
@@ -162,7 +171,8 @@ public final class Browser implements AutoCloseable {
     /** Replaces the text of an input. */
     public Browser type(String hook, String text) {
         WebElement input = waitFor(hook);
-        input.clear();
+        // as a user would: clear() alone fires no input event, and pages react to those
+        input.sendKeys(org.openqa.selenium.Keys.chord(org.openqa.selenium.Keys.CONTROL, "a"), org.openqa.selenium.Keys.BACK_SPACE);
         input.sendKeys(text);
         return this;
     }
@@ -178,7 +188,9 @@ public final class Browser implements AutoCloseable {
      */
     private <T> T await(String what, java.util.function.Function<? super org.openqa.selenium.WebDriver, T> condition) {
         try {
-            return new WebDriverWait(driver, WAIT, Duration.ofMillis(100)).until(condition);
+            // a page that redraws replaces the elements a condition was looking at: look again
+            return new WebDriverWait(driver, WAIT, Duration.ofMillis(100))
+                    .ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(condition);
         } catch (org.openqa.selenium.TimeoutException e) {
             String shot;
             try {
