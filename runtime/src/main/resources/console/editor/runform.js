@@ -60,6 +60,14 @@ export async function render(root, params, ctx) {
       control = h('input', { id: fieldId, type, 'data-test': `run-param-${name}`, required, value, autocomplete: 'off' });
     }
     inputs[name] = { control, spec };
+    // a field's problem goes as soon as the field is changed
+    const clear = () => {
+      const field = control.closest('.run-field');
+      field.classList.remove('has-error');
+      field.querySelector('.run-error').replaceChildren();
+    };
+    control.addEventListener('input', clear);
+    control.addEventListener('change', clear);
     return h('div', { class: 'field run-field', 'data-param': name },
       h('label', { for: fieldId }, name, required ? h('span', { class: 'req', title: 'required' }, ' *') : null,
         h('span', { class: 'muted type' }, ` ${spec.type || ''}${spec.format ? ` (${spec.format})` : ''}${spec.secret ? ', secret' : ''}`)),

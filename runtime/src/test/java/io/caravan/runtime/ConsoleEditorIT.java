@@ -126,7 +126,13 @@ class ConsoleEditorIT {
         WebElement param = browser.waitFor("run-param-name");
         assertThat(browser.driver().findElement(By.cssSelector("label[for='run-name']")).getText()).contains("*");
         assertThat(param.getAttribute("value")).isEqualTo("world");
+        // required: emptied, the form refuses to send it
+        param.clear();
+        browser.click("run-submit");
+        assertThat(browser.waitFor("validation-error").getText()).contains("required");
+        assertThat(browser.driver().getCurrentUrl()).endsWith("#/jobs/greeter/run");
         browser.type("run-param-name", "Caravan");
+        browser.waitGone("validation-error");
         hideToasts();
         browser.screenshot("run-form");
         browser.click("run-submit");
