@@ -242,6 +242,35 @@ class ConsoleEditorIT {
         browser.waitFor("job-id");
     }
 
+    @Test
+    void everyKindTheSchemaListsGetsAForm() throws Exception {
+        openNewJob();
+        // through the builder's own menus, every step and trigger kind once (clicked in the page:
+        // twenty-odd kinds by WebDriver clicks would only be slower)
+        Object added = browser.script("""
+                const pick = (menu, prefix) => [...document.querySelectorAll(`[data-test^="${prefix}"]`)].map((b) => {
+                  document.querySelector(`[data-test="${menu}"]`).click();
+                  document.querySelector(`[data-test="${b.dataset.test}"]`).click();
+                  return b.dataset.test.slice(prefix.length);
+                });
+                return [pick('builder-add-step', 'step-kind-'), pick('builder-add-trigger', 'trigger-kind-')];
+                """);
+        @SuppressWarnings("unchecked")
+        List<List<String>> kinds = (List<List<String>>) added;
+        JsonNode schema = TestNode.expect(node.call("GET", "/api/v1/schema/job.json", null), 200);
+        assertThat(kinds.get(0)).hasSize(schema.at("/$defs/step/properties/type/enum").size()).contains("set", "log", "sql", "http");
+        assertThat(kinds.get(1)).hasSize(schema.at("/$defs/trigger/properties/type/enum").size()).contains("schedule", "webhook");
+        browser.until(d -> browser.all("step-card").size() == kinds.get(0).size() && browser.all("trigger-card").size() == kinds.get(1).size());
+        assertThat(browser.driver().findElements(By.cssSelector(".card-body > p.muted"))).as("kinds without a form").isEmpty();
+        // each card asks for what its kind requires: a log step its message, a schedule its cron
+        int log = kinds.get(0).indexOf("log");
+        assertThat(card(log).findElements(By.cssSelector("[data-path='$.steps[" + log + "].message'] .req"))).hasSize(1);
+        assertThat(browser.driver().findElements(By.cssSelector("[data-path='$.triggers[0].cron'] .req"))).hasSize(1);
+        JsonNode written = monacoJson();
+        assertThat(written.path("steps").size()).isEqualTo(kinds.get(0).size());
+        assertThat(written.at("/triggers/0/type").asText()).isEqualTo(kinds.get(1).get(0));
+    }
+
     private JsonNode monacoJson() throws Exception {
         return TestNode.JSON.readTree((String) browser.script(
                 "return monaco.editor.getModels().find(m => m.uri.toString().includes('caravan/jobs/')).getValue()"));
