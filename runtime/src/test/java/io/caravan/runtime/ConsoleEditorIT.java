@@ -175,6 +175,11 @@ class ConsoleEditorIT {
                   {"id": "second", "type": "log", "message": "{{ item }}", "forEach": ["north", "south"], "continueOnError": true}
                 ]}""");
         browser.until(d -> titles().equals(List.of("first", "second")));
+        // and keys typed into Monaco too
+        browser.script("const e = monaco.editor.getEditors()[0]; const m = e.getModel();"
+                + " e.setPosition(m.getPositionAt(m.getValue().indexOf('orders of'))); e.focus();");
+        new Actions(browser.driver()).sendKeys("all ").perform();
+        browser.until(d -> "all orders of {{ params.day }}".equals(card(0).findElement(Browser.test("field-message")).getAttribute("value")));
 
         // reorder with the keyboard buttons: the JSON follows
         card(0).findElement(Browser.test("step-down")).click();
