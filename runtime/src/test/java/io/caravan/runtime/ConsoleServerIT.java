@@ -123,6 +123,13 @@ class ConsoleServerIT {
             browser.login(TestNode.TOKEN);
             assertThat(browser.waitFor("nav-jobs").getAttribute("aria-current")).isEqualTo("page");
             assertThat(browser.severe()).as("the browser console").isEmpty();
+
+            // and the policy holds, and what it blocks shows up where the tests look for it
+            browser.script("var s = document.createElement('script'); s.textContent = 'window.injected = 1';"
+                    + " document.body.append(s);");
+            assertThat(browser.script("return window.injected === undefined")).isEqualTo(true);
+            browser.until(d -> !browser.severe().isEmpty());
+            assertThat(browser.severe()).anyMatch(m -> m.contains("Content Security Policy") && m.contains("script-src 'self'"));
         }
     }
 }
