@@ -420,7 +420,8 @@ public final class Caravan implements AutoCloseable {
                         new io.caravan.runtime.nodes.ExecutorStatus(db, config.nodeId(), config.workers(),
                                 workers::busy, json),
                         new io.caravan.runtime.metrics.StatsApi(jobs, new io.caravan.runtime.metrics.JobStats(db.jdbc()), json),
-                        new io.caravan.runtime.access.NamespacesApi(db.jdbc(), json)),
+                        new io.caravan.runtime.access.NamespacesApi(db.jdbc(), json),
+                        new io.caravan.runtime.console.ConsoleSettings(config.hawtioUrl(), json)),
                         tokens, audit, json, () -> ready));
                 camel.addRoutes(new io.caravan.runtime.health.HealthRoutes(readiness(), () -> stopping, json));
             } catch (Exception e) {
@@ -475,6 +476,7 @@ public final class Caravan implements AutoCloseable {
                 }));
                 resources.push(Periodic.every("caravan-file-disposal", java.time.Duration.ofSeconds(15), disposal::sweep));
                 streams.register(camel, config.httpPort());
+                io.caravan.runtime.console.ConsoleServer.register(camel, config.httpPort());
                 ApiRoutes.startUnknown(camel);
                 workers.start();
                 resources.push(workers);

@@ -78,6 +78,7 @@ class AccessIT extends OneNode {
                 new Endpoint("GET", "/api/v1/queue", null, "viewer", false),
                 new Endpoint("GET", "/api/v1/executor/status", null, "viewer", false),
                 new Endpoint("GET", "/api/v1/namespaces", null, "viewer", false),
+                new Endpoint("GET", "/api/v1/console/settings", null, "viewer", false),
                 new Endpoint("POST", "/api/v1/jobs/m/executions", "{\"params\": {}}", "operator", true),
                 new Endpoint("POST", ex + "/retry", null, "operator", true),
                 new Endpoint("POST", ex + "/cancel", null, "operator", true),

@@ -33,7 +33,8 @@ public final class ApiRoutes extends RouteBuilder {
             io.caravan.runtime.connections.ConnectionsApi connections, io.caravan.runtime.jobs.VersionsApi versions,
             io.caravan.runtime.bundles.BundlesApi bundles, io.caravan.runtime.jobs.CatalogueApi catalogue,
             TokensApi tokens, AuditApi audit, io.caravan.runtime.nodes.ExecutorStatus executor,
-            io.caravan.runtime.metrics.StatsApi stats, io.caravan.runtime.access.NamespacesApi namespaces) {
+            io.caravan.runtime.metrics.StatsApi stats, io.caravan.runtime.access.NamespacesApi namespaces,
+            io.caravan.runtime.console.ConsoleSettings console) {
     }
 
     private final Handlers handlers;
@@ -47,6 +48,7 @@ public final class ApiRoutes extends RouteBuilder {
     private final io.caravan.runtime.nodes.ExecutorStatus executor;
     private final io.caravan.runtime.metrics.StatsApi stats;
     private final io.caravan.runtime.access.NamespacesApi namespaces;
+    private final io.caravan.runtime.console.ConsoleSettings console;
     private final Tokens tokens;
     private final AuditLog audit;
     private final ObjectMapper json;
@@ -64,6 +66,7 @@ public final class ApiRoutes extends RouteBuilder {
         this.executor = features.executor();
         this.stats = features.stats();
         this.namespaces = features.namespaces();
+        this.console = features.console();
         this.tokens = tokens;
         this.audit = audit;
         this.json = json;
@@ -131,7 +134,8 @@ public final class ApiRoutes extends RouteBuilder {
                 .get("/tokens/{id}").to("direct:api.tokens.get")
                 .delete("/tokens/{id}").to("direct:api.tokens.revoke")
                 .get("/audit").to("direct:api.audit.list")
-                .get("/namespaces").to("direct:api.namespaces.list");
+                .get("/namespaces").to("direct:api.namespaces.list")
+                .get("/console/settings").to("direct:api.console.settings");
 
         handle("api.jobs.validate", Access.VIEW, Target.BODY, handlers::validate);
         handle("api.jobs.create", Access.EDIT, Target.BODY, handlers::createJob);
@@ -180,6 +184,7 @@ public final class ApiRoutes extends RouteBuilder {
         handle("api.tokens.revoke", Access.ADMINISTER_ANY, Target.NONE, tokensApi::revoke);
         handle("api.audit.list", Access.ADMINISTER_ANY, Target.NONE, auditApi::list);
         handle("api.namespaces.list", Access.VIEW_ANY, Target.NONE, namespaces::list);
+        handle("api.console.settings", Access.VIEW_ANY, Target.NONE, console::get);
 
         // a path under /api that no endpoint has: problem+json like every other refusal, not the
         // server's HTML page. Vert.x matches routes in the order they were added, so this one is

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP server's first handlers, ahead of every route (the API, the webhooks, health, paths
- * nothing serves, and the console to come): request headers and query parameters named
+ * nothing serves, and the console): request headers and query parameters named
  * {@code Camel*} in any case are removed before anything reads them; a body whose Content-Length
  * is over its limit (a webhook's, else the API's) is answered 413 problem+json before any of it
  * is read, and its connection closed; one sent without a length is read no further than the
@@ -36,9 +36,14 @@ public final class HttpHardening implements StartupListener {
     /** Ahead of the routes Camel adds (Vert.x orders routes by this number, then by when they were added). */
     private static final int FIRST = -100;
     private static final String API_CSP = "default-src 'none'; frame-ancestors 'none'";
-    /** For pages of the console: its own scripts, styles and calls only. */
-    private static final String PAGE_CSP = "default-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self';"
-            + " frame-ancestors 'none'";
+    /**
+     * For the console's pages: its own scripts and calls only. The editor (Monaco) needs the rest:
+     * styles it sets on elements, its language workers started from blob: URLs, its icon font
+     * inlined as data:; object URLs show and download the files the API returns.
+     */
+    static final String PAGE_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';"
+            + " worker-src 'self' blob:; font-src 'self' data:; img-src 'self' data: blob:; connect-src 'self';"
+            + " object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
     private static final String HSTS = "max-age=31536000";
 
     private final CaravanConfig.Http limits;

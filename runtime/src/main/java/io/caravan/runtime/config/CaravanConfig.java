@@ -41,7 +41,8 @@ public record CaravanConfig(
         Housekeeping housekeeping,
         Http http,
         Jolokia jolokia,
-        boolean metricsAuth) {
+        boolean metricsAuth,
+        String hawtioUrl) {
 
     /**
      * What the housekeeping route removes and how often it looks: ended executions (row, step
@@ -244,7 +245,10 @@ public record CaravanConfig(
                         r.text("CARAVAN_JOLOKIA_USER", null), r.text("CARAVAN_JOLOKIA_PASSWORD", null)),
 
                 // GET /metrics is open like /health unless this asks for a token of any role
-                r.bool("CARAVAN_METRICS_AUTH", false));
+                r.bool("CARAVAN_METRICS_AUTH", false),
+
+                // a link in the web console to the Hawtio that watches this node (it reaches Jolokia)
+                r.text("CARAVAN_HAWTIO_URL", null));
     }
 
     public CaravanConfig {
@@ -256,6 +260,7 @@ public record CaravanConfig(
             throw new IllegalArgumentException("CARAVAN_WORKERS must be at least 1, got " + workers);
         }
         checkEncryption(s3Encryption, s3KmsKey, s3Endpoint);
+        hawtioUrl = io.caravan.runtime.console.ConsoleSettings.checkHawtioUrl(hawtioUrl);
     }
 
     /**
