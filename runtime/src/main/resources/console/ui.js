@@ -184,3 +184,6 @@ export function debounce(fn, wait = 250) {
 export function shortId(id) {
   return id ? String(id).slice(-8) : '—';
 }
+
+/** The key a path takes for a named thing of a namespace ({name, namespace}): 'ns.name', or the name in 'default'. */
+export const keyOf = (item) => (item.namespace && item.namespace !== 'default' ? `${item.namespace}.${item.name}` : item.name);

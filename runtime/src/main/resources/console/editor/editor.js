@@ -331,7 +331,7 @@ export async function render(root, params, ctx) {
       job = { ...(job || {}), ...saved };
       updateTitle();
       ctx.toast(`Saved ${saved.id}: version ${saved.version}.`, 'success');
-      if (!existing) ctx.navigate(`#/jobs/${encodeURIComponent(saved.id)}/edit`);
+      if (!existing) ctx.navigate(`#/jobs/${encodeURIComponent(saved.key || saved.id)}/edit`);
     } catch (e) {
       refused(e);
     } finally {

@@ -1,6 +1,6 @@
 // #/connections — the named systems jobs talk to (databases, SFTP, SSH, S3, HTTP APIs, WinRM):
 // create, edit, test for real, delete. Secret fields are write-only: the API lists their names only.
-import { h, replace, fmtTime, pageHeader, problemView, confirm, dialog } from '../ui.js';
+import { h, replace, fmtTime, pageHeader, problemView, confirm, dialog, keyOf } from '../ui.js';
 
 /** The settings of each type, as the server checks them (ConnectionKind): required, optional, secret. */
 const KINDS = {
@@ -42,7 +42,7 @@ export async function render(root, params, ctx) {
       h('tbody', {}, list.items.map((c) => {
         const result = h('span', { class: 'small', 'data-test': 'connection-test-result' });
         return h('tr', { 'data-test': 'connection-row', 'data-connection': c.name },
-          h('td', {}, h('strong', {}, c.name)),
+          h('td', {}, h('strong', {}, keyOf(c))),
           h('td', {}, h('span', { class: 'badge off' }, c.type)),
           h('td', { class: 'mono small' }, Object.entries(c.config || {}).filter(([k]) => !MULTILINE.has(k))
             .map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : v}`).join('  ')),
@@ -58,7 +58,7 @@ export async function render(root, params, ctx) {
   async function test(c, result) {
     replace(result, h('span', { class: 'muted' }, 'testing…'));
     try {
-      const r = await ctx.api.post(`/connections/${encodeURIComponent(c.name)}/test`);
+      const r = await ctx.api.post(`/connections/${encodeURIComponent(keyOf(c))}/test`);
       replace(result, h('span', { class: ['badge', r.ok ? 'ok' : 'bad'], title: r.detail || r.error || '' }, r.ok ? `OK ${r.millis} ms` : 'FAILED'));
       ctx.toast(r.ok ? `${c.name}: ${r.detail || 'reachable'}` : `${c.name}: ${r.error}`, r.ok ? 'success' : 'error');
     } catch (error) {
@@ -70,7 +70,7 @@ export async function render(root, params, ctx) {
   async function remove(c) {
     if (!(await confirm(`Delete ${c.name}?`, 'Jobs that use it must be changed first; the server refuses otherwise.'))) return;
     try {
-      await ctx.api.del(`/connections/${encodeURIComponent(c.name)}`);
+      await ctx.api.del(`/connections/${encodeURIComponent(keyOf(c))}`);
       ctx.toast(`${c.name} deleted`, 'success');
       reload();
     } catch (error) {
@@ -85,7 +85,7 @@ export async function render(root, params, ctx) {
         [{ label: existing ? 'Save' : 'Create', value: () => form.value(), kind: 'primary', test: 'connection-save' }]);
       if (value === null) return;
       try {
-        if (existing) await ctx.api.put(`/connections/${encodeURIComponent(existing.name)}`, value);
+        if (existing) await ctx.api.put(`/connections/${encodeURIComponent(keyOf(existing))}`, value);
         else await ctx.api.post('/connections', value);
         ctx.toast(`${value.name} saved`, 'success');
         reload();

@@ -18,7 +18,7 @@ export async function render(root, params, ctx) {
 
   ctx.api.get('/jobs').then((list) => {
     for (const job of list.items) {
-      if (job.id !== state.job) jobs.append(h('option', { value: job.id }, job.id));
+      if ((job.key || job.id) !== state.job) jobs.append(h('option', { value: job.key || job.id }, job.key || job.id));
     }
   }, () => {});
 

@@ -67,7 +67,7 @@ export async function render(root, params, ctx) {
         state.q || state.tag || state.status ? 'No job matches these filters.' : 'No jobs yet. ',
         state.q || state.tag || state.status ? null : h('a', { href: '#/jobs/new' }, 'Create the first one')));
     } else {
-      const hasNamespace = list.items.some((j) => j.namespace);
+      const hasNamespace = list.items.some((j) => j.namespace && j.namespace !== 'default');
       replace(body, h('table', { class: 'table' },
         h('thead', {}, h('tr', {}, h('th', {}, 'On'), h('th', {}, 'Job'), hasNamespace ? h('th', {}, 'Namespace') : null,
           h('th', {}, 'Tags'), h('th', {}, 'Last run'), h('th', {}, 'Next run'), h('th', { class: 'num' }, 'Success (7 d)'),
@@ -81,14 +81,14 @@ export async function render(root, params, ctx) {
 
   function row(job, hasNamespace) {
     const rate = h('td', { class: 'num muted', 'data-test': 'job-success-rate' }, '…');
-    ctx.api.get(`/jobs/${encodeURIComponent(job.id)}/stats`).then((s) => {
+    ctx.api.get(`/jobs/${encodeURIComponent(job.key || job.id)}/stats`).then((s) => {
       replace(rate, s.success_rate === null ? '—' : `${Math.round(s.success_rate * 100)} %`);
       rate.title = `${s.runs} run(s) since ${fmtTime(s.since)}`;
     }, () => replace(rate, '—'));
     const last = job.last_execution;
-    return h('tr', { 'data-test': 'job-row', 'data-job': job.id, class: job.enabled ? null : 'disabled' },
+    return h('tr', { 'data-test': 'job-row', 'data-job': job.key || job.id, class: job.enabled ? null : 'disabled' },
       h('td', {}, toggle(job)),
-      h('td', {}, h('a', { href: `#/jobs/${encodeURIComponent(job.id)}`, 'data-test': 'job-link' }, h('strong', {}, job.name || job.id)),
+      h('td', {}, h('a', { href: `#/jobs/${encodeURIComponent(job.key || job.id)}`, 'data-test': 'job-link' }, h('strong', {}, job.name || job.id)),
         job.name && job.name !== job.id ? h('div', { class: 'muted small mono' }, job.id) : null,
         job.template ? h('span', { class: 'badge off', title: 'A template: instantiate it to run' }, 'template') : null),
       hasNamespace ? h('td', { class: 'ns', 'data-test': 'job-namespace' }, job.namespace || '') : null,
@@ -112,7 +112,7 @@ export async function render(root, params, ctx) {
       'aria-label': `${job.enabled ? 'Disable' : 'Enable'} ${job.id}`, onchange: async () => {
         input.disabled = true;
         try {
-          const saved = await ctx.api.patch(`/jobs/${encodeURIComponent(job.id)}`, { enabled: input.checked });
+          const saved = await ctx.api.patch(`/jobs/${encodeURIComponent(job.key || job.id)}`, { enabled: input.checked });
           job.enabled = saved.enabled;
           ctx.toast(`${job.id} ${saved.enabled ? 'enabled' : 'disabled'} (v${saved.version})`, 'success');
           reload();

@@ -1,6 +1,6 @@
 // #/secrets — named secret values for jobs ({{ secrets.name }}): set, replace, delete. Values are
 // write-only: the API never returns one, and this page never shows one.
-import { h, replace, fmtTime, pageHeader, problemView, confirm, dialog } from '../ui.js';
+import { h, replace, fmtTime, pageHeader, problemView, confirm, dialog, keyOf } from '../ui.js';
 
 export async function render(root, params, ctx) {
   const body = h('div', { class: 'card flush' });
@@ -24,14 +24,14 @@ export async function render(root, params, ctx) {
     replace(body, h('table', { class: 'table' },
       h('thead', {}, h('tr', {}, h('th', {}, 'Name'), h('th', {}, 'Value'), h('th', {}, 'Key'), h('th', {}, 'Created'), h('th', {}, 'Updated'), h('th', {}, ''))),
       h('tbody', {}, list.items.map((s) => h('tr', { 'data-test': 'secret-row', 'data-secret': s.name },
-        h('td', {}, h('strong', { class: 'mono' }, s.name)),
+        h('td', {}, h('strong', { class: 'mono' }, keyOf(s))),
         h('td', { class: 'muted', title: 'write-only' }, '••••••••'),
         h('td', { class: 'mono small muted' }, s.key_id || '—'),
         h('td', { title: s.created_at }, fmtTime(s.created_at)),
         h('td', { title: s.updated_at }, fmtTime(s.updated_at)),
         h('td', { class: 'num' }, h('div', { class: 'row', style: 'justify-content:flex-end;gap:6px' },
-          h('button', { class: 'small', 'data-test': 'secret-replace', onclick: () => set(s.name) }, 'Replace'),
-          h('button', { class: 'small danger', 'data-test': 'secret-delete', onclick: () => remove(s.name) }, 'Delete'))))))));
+          h('button', { class: 'small', 'data-test': 'secret-replace', onclick: () => set(keyOf(s)) }, 'Replace'),
+          h('button', { class: 'small danger', 'data-test': 'secret-delete', onclick: () => remove(keyOf(s)) }, 'Delete'))))))));
   }
 
   async function set(existing) {
