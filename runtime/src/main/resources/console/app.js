@@ -12,8 +12,9 @@
 //   secret-row, secret-new, secret-name, secret-value, secret-save, secret-replace, secret-delete,
 //   route-yaml, hawtio-link
 //
-// Keyboard: g then j/e/c/s goes to jobs, executions, connections, secrets; / focuses the page's
-// search field; ? lists the shortcuts; Escape closes a dialog.
+// Keyboard: g then j/e/c/s goes to jobs, executions, connections, secrets; j/k walk a list's rows
+// and Enter opens one; / focuses the page's search field; t switches the theme; ? lists the
+// shortcuts; Escape closes a dialog.
 
 import { api, stream, token, onUnauthorized, ApiError } from './api.js';
 import { h, replace, toast, dialog } from './ui.js';
@@ -247,9 +248,19 @@ async function route() {
 
 function shortcuts() {
   const rows = [['g j', 'Jobs'], ['g e', 'Executions'], ['g c', 'Connections'], ['g s', 'Secrets'],
-    ['/', 'Search on this page'], ['t', 'Light or dark theme'], ['?', 'This list'], ['Esc', 'Close a dialog']];
+    ['j / k', 'Next or previous row of a list'], ['Enter', 'Open the row'], ['/', 'Search on this page'], ['t', 'Light or dark theme'], ['?', 'This list'], ['Esc', 'Close a dialog']];
   dialog('Keyboard shortcuts', h('table', { class: 'table compact' },
     rows.map(([k, what]) => h('tr', {}, h('td', {}, h('kbd', {}, k)), h('td', {}, what)))));
+}
+
+/** j and k walk the rows of the page's first table that has links; Enter opens the row's first link. */
+function moveRow(step) {
+  const rows = [...main.querySelectorAll('table tbody tr')].filter((r) => r.querySelector('a[href]'));
+  if (!rows.length) return;
+  const at = rows.findIndex((r) => r.classList.contains('selected'));
+  const next = rows[Math.max(0, Math.min(rows.length - 1, at < 0 ? 0 : at + step))];
+  rows.forEach((r) => r.classList.toggle('selected', r === next));
+  next.scrollIntoView({ block: 'nearest' });
 }
 
 let pendingG = 0;
@@ -268,6 +279,14 @@ document.addEventListener('keydown', (e) => {
     return;
   }
   if (e.key === 'g') pendingG = Date.now();
+  else if (e.key === 'j' || e.key === 'k') moveRow(e.key === 'j' ? 1 : -1);
+  else if (e.key === 'Enter' && (target === document.body || target === main) && main.querySelector('tr.selected')) {
+    const link = main.querySelector('tr.selected a[href]');
+    if (link) {
+      e.preventDefault();
+      link.click();
+    }
+  }
   else if (e.key === '/') {
     const search = main.querySelector('input[type=search]');
     if (search) {

@@ -198,6 +198,17 @@ class ConsolePagesIT {
         browser.until(d -> rows("execution-row").size() == 2);
         browser.screenshot("executions");
 
+        // from the keyboard: j picks the first row, j the second, Enter opens it
+        String second = rows("execution-row").get(1).getAttribute("data-execution");
+        browser.script("document.activeElement.blur()"); // the filter had the focus: keys there are typing
+        new org.openqa.selenium.interactions.Actions(browser.driver()).sendKeys("jj").perform();
+        browser.until(d -> rows("execution-row").get(1).getAttribute("class").contains("selected"));
+        new org.openqa.selenium.interactions.Actions(browser.driver()).sendKeys(org.openqa.selenium.Keys.ENTER).perform();
+        browser.until(d -> d.getCurrentUrl().endsWith("#/executions/" + second));
+        browser.waitFor("timeline");
+        browser.go("#/executions?job=console-demo");
+        browser.until(d -> rows("execution-row").size() == 2);
+
         String fresh = node.run("console-demo", "{\"seconds\": 0}");
         browser.until(d -> rows("execution-row").stream().anyMatch(r -> fresh.equals(r.getAttribute("data-execution"))));
         node.awaitEnd(fresh);
