@@ -271,6 +271,11 @@ export async function render(root, params, ctx) {
   }
 
   async function loadContext() {
+    // the first checkpoint is written when a step ends: asking before would only earn a 404
+    if (execution.status === 'QUEUED' || (execution.status === 'RUNNING' && !(execution.progress > 0))) {
+      context = null;
+      return;
+    }
     try {
       context = await ctx.api.get(`${path}/context`);
     } catch (error) {
