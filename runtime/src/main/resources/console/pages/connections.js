@@ -81,7 +81,7 @@ export async function render(root, params, ctx) {
   async function edit(existing) {
     const form = connectionForm(existing);
     for (;;) {
-      const value = await dialog(existing ? `Edit ${existing.name}` : 'New connection', [form.el],
+      const value = await dialog(existing ? `Edit ${keyOf(existing)}` : 'New connection', [form.el],
         [{ label: existing ? 'Save' : 'Create', value: () => form.value(), kind: 'primary', test: 'connection-save' }]);
       if (value === null) return;
       try {
@@ -102,13 +102,16 @@ export async function render(root, params, ctx) {
 /** The form of a connection: its type's fields, secrets as password fields that start empty. */
 function connectionForm(existing) {
   const name = h('input', { name: 'name', 'data-test': 'connection-name', value: existing ? existing.name : '', disabled: Boolean(existing), required: true });
+  const namespace = h('input', { name: 'namespace', 'data-test': 'connection-namespace', placeholder: 'default',
+    value: existing && existing.namespace !== 'default' ? existing.namespace : '', disabled: Boolean(existing) });
   const type = h('select', { name: 'type', 'data-test': 'connection-type', disabled: Boolean(existing), onchange: () => fields() },
     Object.keys(KINDS).map((k) => h('option', { value: k, selected: existing ? existing.type === k : k === 'jdbc' }, k)));
   const box = h('div', { class: 'dialog-body' });
   const errors = h('div');
   const inputs = {};
   const el = h('form', { class: 'connection-form', onsubmit: (e) => e.preventDefault() }, errors,
-    h('div', { class: 'grid-2' }, field('Name', name), field('Type', type)), box);
+    h('div', { class: 'grid-2' }, field('Name', name), field('Type', type)),
+    h('div', { class: 'grid-2' }, field('Namespace', namespace)), box);
 
   function fields() {
     const kind = KINDS[type.value];
@@ -150,6 +153,7 @@ function connectionForm(existing) {
         }
       }
       const out = { name: name.value.trim(), type: type.value, config };
+      if (namespace.value.trim()) out.namespace = namespace.value.trim();
       if (!existing || Object.keys(secrets).length) out.secrets = secrets;
       return out;
     },

@@ -42,7 +42,7 @@ export async function render(root, params, ctx) {
     const errors = h('div');
     for (;;) {
       const ok = await dialog(existing ? `Replace ${existing}` : 'New secret', [errors,
-        h('label', { class: 'field' }, 'Name', name),
+        h('label', { class: 'field' }, 'Name', name, h('span', { class: 'hint' }, 'In a namespace: <namespace>.<name>, e.g. finance.api_token')),
         h('label', { class: 'field' }, 'Value', value, h('span', { class: 'hint' }, 'Write-only: it cannot be shown again.'))],
       [{ label: existing ? 'Replace' : 'Save', value: true, kind: 'primary', test: 'secret-save' }]);
       if (!ok) return;
