@@ -116,17 +116,29 @@ public final class FileDisposal implements ExecutionEnded {
                     sftp.rm(path);
                     return;
                 }
-                try {
-                    sftp.stat(targetDir);
-                } catch (SftpException missing) {
-                    sftp.mkdir(targetDir);
-                }
+                makeDirectory(sftp, targetDir);
                 sftp.rename(path, targetDir + "/" + path.substring(path.lastIndexOf('/') + 1));
             } finally {
                 sftp.disconnect();
             }
         } finally {
             session.disconnect();
+        }
+    }
+
+    /** Makes the directory unless it is there; one made meanwhile by another disposal is as good. */
+    private static void makeDirectory(ChannelSftp sftp, String dir) throws SftpException {
+        try {
+            sftp.stat(dir);
+        } catch (SftpException missing) {
+            try {
+                sftp.mkdir(dir);
+            } catch (SftpException failed) {
+                // the files of one drop end at once: two disposals race to make the same directory
+                if (!sftp.stat(dir).isDir()) {
+                    throw failed;
+                }
+            }
         }
     }
 
