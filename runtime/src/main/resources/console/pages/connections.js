@@ -2,15 +2,6 @@
 // create, edit, test for real, delete. Secret fields are write-only: the API lists their names only.
 import { h, replace, fmtTime, pageHeader, problemView, confirm, dialog, keyOf } from '../ui.js';
 
-/** The settings of each type, as the server checks them (ConnectionKind): required, optional, secret. */
-const KINDS = {
-  jdbc: { required: ['url'], optional: ['username'], secrets: ['password'] },
-  sftp: { required: ['host', 'username'], optional: ['port', 'knownHosts'], secrets: ['password', 'privateKey', 'passphrase'] },
-  ssh: { required: ['host', 'username'], optional: ['port', 'knownHosts'], secrets: ['password', 'privateKey', 'passphrase'] },
-  s3: { required: ['endpoint', 'bucket'], optional: ['region', 'accessKey'], secrets: ['secretKey'] },
-  http: { required: ['base_url'], optional: ['headers', 'ca'], secrets: ['token', 'password', 'username'] },
-  winrm: { required: ['host', 'username'], optional: ['port', 'https', 'ca'], secrets: ['password'] },
-};
 const MULTILINE = new Set(['knownHosts', 'ca', 'privateKey', 'headers']);
 const NUMBERS = new Set(['port']);
 const BOOLEANS = new Set(['https']);
@@ -20,6 +11,8 @@ const HINTS = {
 };
 
 export async function render(root, params, ctx) {
+  // the settings of each type as the server checks them: required, optional, secret
+  const kinds = (await ctx.settings()).connection_kinds || {};
   const body = h('div', { class: 'card flush' });
   root.append(pageHeader('Connections', h('button', { class: 'primary', 'data-test': 'connection-new', onclick: () => edit(null) }, '+ New connection')),
     h('p', { class: 'muted', style: 'margin:0' }, 'Steps name a connection instead of holding addresses and credentials. The embedded database is always there as ', h('code', {}, 'local'), '.'),
@@ -79,7 +72,7 @@ export async function render(root, params, ctx) {
   }
 
   async function edit(existing) {
-    const form = connectionForm(existing);
+    const form = connectionForm(existing, kinds);
     for (;;) {
       const value = await dialog(existing ? `Edit ${keyOf(existing)}` : 'New connection', [form.el],
         [{ label: existing ? 'Save' : 'Create', value: () => form.value(), kind: 'primary', test: 'connection-save' }]);
@@ -100,12 +93,12 @@ export async function render(root, params, ctx) {
 }
 
 /** The form of a connection: its type's fields, secrets as password fields that start empty. */
-function connectionForm(existing) {
+function connectionForm(existing, kinds) {
   const name = h('input', { name: 'name', 'data-test': 'connection-name', value: existing ? existing.name : '', disabled: Boolean(existing), required: true });
   const namespace = h('input', { name: 'namespace', 'data-test': 'connection-namespace', placeholder: 'default',
     value: existing && existing.namespace !== 'default' ? existing.namespace : '', disabled: Boolean(existing) });
   const type = h('select', { name: 'type', 'data-test': 'connection-type', disabled: Boolean(existing), onchange: () => fields() },
-    Object.keys(KINDS).map((k) => h('option', { value: k, selected: existing ? existing.type === k : k === 'jdbc' }, k)));
+    Object.keys(kinds).map((k) => h('option', { value: k, selected: existing ? existing.type === k : k === 'jdbc' }, k)));
   const box = h('div', { class: 'dialog-body' });
   const errors = h('div');
   const inputs = {};
@@ -114,7 +107,7 @@ function connectionForm(existing) {
     h('div', { class: 'grid-2' }, field('Namespace', namespace)), box);
 
   function fields() {
-    const kind = KINDS[type.value];
+    const kind = kinds[type.value];
     const config = (existing && existing.config) || {};
     for (const key of Object.keys(inputs)) delete inputs[key];
     const input = (key, secret) => {

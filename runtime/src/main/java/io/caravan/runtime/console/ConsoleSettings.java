@@ -8,7 +8,8 @@ import org.apache.camel.Exchange;
 /**
  * {@code GET /api/v1/console/settings}: what the web console shows that is the server's to say,
  * for a token of any role: {@code hawtio_url}, the Hawtio that watches this node's routes
- * ({@code CARAVAN_HAWTIO_URL}; null when none is configured).
+ * ({@code CARAVAN_HAWTIO_URL}; null when none is configured), and {@code connection_kinds}, the
+ * settings of each connection type as the server checks them, for the connection form.
  */
 public final class ConsoleSettings {
 
@@ -23,6 +24,13 @@ public final class ConsoleSettings {
     /** Answers with the settings. */
     public void get(Exchange e) throws Exception {
         ObjectNode out = json.createObjectNode().put("hawtio_url", hawtioUrl);
+        ObjectNode kinds = out.putObject("connection_kinds");
+        for (io.caravan.runtime.connections.ConnectionKind kind : io.caravan.runtime.connections.ConnectionKind.values()) {
+            ObjectNode fields = kinds.putObject(kind.type());
+            fields.set("required", json.valueToTree(new java.util.TreeSet<>(kind.required())));
+            fields.set("optional", json.valueToTree(new java.util.TreeSet<>(kind.optional())));
+            fields.set("secrets", json.valueToTree(new java.util.TreeSet<>(kind.secrets())));
+        }
         Replies.json(e, 200, out, json);
     }
 
