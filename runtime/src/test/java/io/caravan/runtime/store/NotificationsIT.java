@@ -87,6 +87,29 @@ class NotificationsIT {
     }
 
     @Test
+    void aRunOfALimitedJobThatEndsFreesASlotAndNotifies() throws Exception {
+        db.jdbc().update("update executions set status = 'CANCELLED' where status in ('QUEUED', 'RUNNING')"); // the other tests' rows
+        quiet(300);
+        db.jdbc().update("insert into jobs (id, current_version, concurrency_limit, on_limit, definition_path)"
+                + " values ('limited', 1, 1, 'queue', 'jobs/limited/definition.json')");
+        UUID first = UUID.randomUUID();
+        store.enqueue(first, "limited", 1, "{\"type\": \"manual\"}", "{}", 1, "jobs/limited/executions/" + first + "/context.json", 0);
+        assertNotified("an insert QUEUED");
+        Claim claim = store.claimNext("node-a", Set.of(), Duration.ofMinutes(1)).orElseThrow();
+        assertEquals(first, claim.row().id());
+        quiet(300);
+        store.finish(claim.lease(), "SUCCESS");
+        // the job's next queued run may start now: another node must hear of it, not wait for its poll
+        assertNotified("a run of a limited job that ended");
+        UUID other = enqueue();
+        assertNotified("an insert QUEUED");
+        Claim unlimited = store.claimNext("node-a", Set.of(), Duration.ofMinutes(1)).orElseThrow();
+        assertEquals(other, unlimited.row().id());
+        store.finish(unlimited.lease(), "SUCCESS");
+        quiet(500); // a job without a limit frees no slot
+    }
+
+    @Test
     void aKilledConnectionListensAgainAndCallsOnce() throws Exception {
         try (var c = db.dataSource().getConnection(); var s = c.createStatement()) {
             s.execute("select pg_terminate_backend(pid) from pg_stat_activity where query like 'listen%'"
