@@ -1,14 +1,7 @@
 package io.caravan.connectors.xlsx;
 
-import static io.caravan.connectors.xlsx.HandmadeWorkbooks.CONTENT_TYPES;
-import static io.caravan.connectors.xlsx.HandmadeWorkbooks.WORKBOOK;
-import static io.caravan.connectors.xlsx.HandmadeWorkbooks.WORKBOOK_RELS;
-import static io.caravan.connectors.xlsx.HandmadeWorkbooks.XML;
-import static io.caravan.connectors.xlsx.HandmadeWorkbooks.bomb;
-import static io.caravan.connectors.xlsx.HandmadeWorkbooks.declareSmall;
 import static io.caravan.connectors.xlsx.HandmadeWorkbooks.handmade;
 import static io.caravan.connectors.xlsx.HandmadeWorkbooks.inline;
-import static io.caravan.connectors.xlsx.HandmadeWorkbooks.sheet;
 import static io.caravan.connectors.xlsx.HandmadeWorkbooks.sheetOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -55,7 +48,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * xlsx.read and xlsx.write against a real S3 server: round trips that keep values and types over
  * generated rows, sheets and headers, workbooks as Excel writes them, many rows as a reference,
- * and workbooks that are refused (XXE, zip bombs, not a workbook).
+ * and files and settings that are refused (not a workbook, bad names); the attacks (XXE, zip
+ * bombs) are {@link XlsxAttacksTest}.
  */
 class XlsxStepsTest {
 
@@ -367,86 +361,11 @@ class XlsxStepsTest {
                 null))).isEqualTo(List.of(row("column1", 1L)));
     }
 
-    // ---- refused ----
-
-    @Test
-    void anXxeWorkbookIsRefusedWhereverItsDoctypeStands() throws Exception {
-        String entity = "<!DOCTYPE x [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>";
-        put("plain.xlsx", handmade(Map.of()));
-        assertThat(rows(read("plain.xlsx", null, true, null))).as("the hand-made workbook itself is fine")
-                .isEqualTo(List.of(row("name", "Ann")));
-
-        List<Map.Entry<String, String>> attacks = new java.util.ArrayList<>();
-        attacks.add(Map.entry("xl/worksheets/sheet1.xml", sheet(entity, "&xxe;")));
-        attacks.add(Map.entry("xl/workbook.xml", XML + entity + WORKBOOK));
-        attacks.add(Map.entry("[Content_Types].xml", XML + entity + CONTENT_TYPES));
-        attacks.add(Map.entry("xl/_rels/workbook.xml.rels", XML + "<!-- a comment first -->\n" + entity + WORKBOOK_RELS));
-        attacks.add(Map.entry("xl/sharedStrings.xml", XML + entity + "<sst xmlns=\"" + HandmadeWorkbooks.MAIN + "\" count=\"1\" uniqueCount=\"1\">"
-                + "<si><t>&xxe;</t></si></sst>"));
-        // billion laughs: ten entities each ten of the one before, a gigabyte of text from a few hundred bytes
-        StringBuilder laughs = new StringBuilder("<!DOCTYPE x [<!ENTITY lol0 \"lol\">");
-        for (int i = 1; i <= 9; i++) {
-            laughs.append("<!ENTITY lol").append(i).append(" \"").append(("&lol" + (i - 1) + ";").repeat(10)).append("\">");
-        }
-        attacks.add(Map.entry("xl/worksheets/sheet1.xml", sheet(laughs + "]>", "&lol9;")));
-        for (Map.Entry<String, String> attack : attacks) {
-            put("xxe.xlsx", handmade(Map.of(attack.getKey(), attack.getValue().getBytes(StandardCharsets.UTF_8))));
-            assertThatThrownBy(() -> read("xxe.xlsx", null, true, null)).as(attack.getKey())
-                    .isInstanceOfSatisfying(StepException.class, e -> assertThat(e.type()).isEqualTo("xlsx"))
-                    .hasMessageContaining("file jobs/job/executions/exec-1/files/xxe.xlsx")
-                    .hasMessageContaining("part " + attack.getKey() + " declares a DOCTYPE")
-                    .hasMessageNotContaining("root:");
-        }
-
-        byte[] utf16 = ("<?xml version=\"1.0\" encoding=\"UTF-16\"?>" + sheet(entity, "&xxe;").substring(XML.length()))
-                .getBytes(StandardCharsets.UTF_16);
-        put("xxe16.xlsx", handmade(Map.of("xl/worksheets/sheet1.xml", utf16)));
-        assertThatThrownBy(() -> read("xxe16.xlsx", null, true, null)).isInstanceOf(StepException.class)
-                .hasMessageContaining("declares a DOCTYPE");
-    }
-
-    @Test
-    void behindTheCheckThePartsParsersNeitherExpandEntitiesNorReadFiles() throws Exception {
-        Path secret = dir.resolve("secret.txt");
-        java.nio.file.Files.writeString(secret, "s3cr3t-marker");
-        byte[] xxe = handmade(Map.of("xl/worksheets/sheet1.xml", sheet(
-                "<!DOCTYPE x [<!ENTITY xxe SYSTEM \"" + secret.toUri() + "\">]>", "&xxe;")
-                .getBytes(StandardCharsets.UTF_8)));
-        Path file = dir.resolve("xxe-unchecked.xlsx");
-        java.nio.file.Files.write(file, xxe);
-        try (Workbook workbook = XlsxRows.workbook(file, false); // XlsxGuard not asked
-                XlsxRows.Source rows = new XlsxRows.Source(workbook, dir.resolve("none"), workbook.getSheetAt(0),
-                        XlsxOptions.of(null, true, null), true)) {
-            Object value = rows.hasNext() ? rows.next().get("name") : null;
-            assertThat(String.valueOf(value)).as("no entity expanded").doesNotContain("s3cr3t-marker");
-        } catch (RuntimeException e) { // refused outright: as good
-            assertThat(XlsxRows.failure(e)).contains("refused: an XML part of the workbook declares a DTD or refers to"
-                    + " an entity (XXE)").contains("Undeclared general entity \"xxe\"");
-        }
-    }
-
-    @Test
-    void aZipBombIsRefusedBeforeItExpands() throws Exception {
-        byte[] bomb = bomb(200);
-        assertThat(bomb.length).as("200 MB of sheet in a small file").isLessThan(1_000_000);
-        put("bomb.xlsx", bomb);
-        long start = System.nanoTime();
-        assertThatThrownBy(() -> read("bomb.xlsx", null, true, null))
-                .isInstanceOfSatisfying(StepException.class, e -> assertThat(e.type()).isEqualTo("xlsx"))
-                .hasMessageContaining("part xl/worksheets/sheet1.xml expands")
-                .hasMessageContaining("refused as a zip bomb");
-
-        put("bomb-lying.xlsx", declareSmall(bomb, "xl/worksheets/sheet1.xml"));
-        assertThatThrownBy(() -> read("bomb-lying.xlsx", null, true, null))
-                .as("sizes that lie: POI counts what it really inflates")
-                .isInstanceOfSatisfying(StepException.class, e -> assertThat(e.type()).isEqualTo("xlsx"))
-                .hasMessageContaining("part xl/worksheets/sheet1.xml expands more than 100 times its compressed size"
-                        + " (its declared sizes hid it): refused as a zip bomb");
-        assertThat((System.nanoTime() - start) / 1e9).as("seconds to refuse both").isLessThan(20);
-    }
+    // ---- refused (the attacks are in XlsxAttacksTest) ----
 
     @Test
     void missingFilesBadFilesAndBadSettingsFailWithTheReason() throws Exception {
+        put("plain.xlsx", handmade(Map.of()));
         put("text.xlsx", "id,name\n1,Ann\n".getBytes(StandardCharsets.UTF_8));
         byte[] ole2 = new byte[512];
         System.arraycopy(new byte[] {(byte) 0xD0, (byte) 0xCF, 0x11, (byte) 0xE0, (byte) 0xA1, (byte) 0xB1, 0x1A,
