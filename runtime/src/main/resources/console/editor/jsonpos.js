@@ -1,5 +1,8 @@
 // JSON paths and where they stand in a text: the server reports problems by path
 // ($.steps[1].query), Monaco by offset; this module translates between the two.
+// Why a small parser of our own: JSON.parse keeps no offsets, Monaco's JSON service keeps its
+// parse tree inside its worker (no public API gives it), and jsonc-parser's ES build imports
+// its files without extensions, which a browser cannot load without a bundler.
 
 /** Splits a path such as `$.steps[1].query` or `$.params['a b']` into ['steps', 1, 'query']. */
 export function parsePath(path) {

@@ -93,8 +93,9 @@ public final class JobService {
 
     /** The connections a job of {@code namespace} may name: its own and the embedded one. */
     private Set<String> connectionsIn(String namespace) {
-        Set<String> names = Namespaces.within(connections.get(), namespace);
-        if (connections.get().contains(io.caravan.runtime.connections.ConnectionRegistry.LOCAL)) {
+        Set<String> all = connections.get();
+        Set<String> names = Namespaces.within(all, namespace);
+        if (all.contains(io.caravan.runtime.connections.ConnectionRegistry.LOCAL)) {
             names.add(io.caravan.runtime.connections.ConnectionRegistry.LOCAL);
         }
         return names;
