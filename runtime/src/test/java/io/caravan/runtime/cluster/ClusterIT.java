@@ -250,7 +250,9 @@ class ClusterIT {
                 most, nodes);
         assertThat(rows).hasSize(12);
         assertThat(most).as("running at once").isEqualTo(2);
-        assertThat(nodes).as("both nodes took runs").isEqualTo(2);
+        // which node takes each run is a race both may win (the node whose run just ended is awake
+        // already and often takes the next itself), so the nodes used are printed, not asserted;
+        // the limit is counted by the claim's statement over every node's rows either way
     }
 
     // --- jobs and runs -------------------------------------------------------------------------
